@@ -1,0 +1,26 @@
+"""Permission predicates about people and their roles (django-rules)."""
+
+import rules
+
+
+@rules.predicate
+def is_site_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_site_admin)
+
+
+@rules.predicate
+def is_pole_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == "pole_staff"
+                and user.pole_id is not None)
+
+
+@rules.predicate
+def is_pole_staff_of(user, pole) -> bool:
+    """Staff of this very pole (`pole` is a Pole, or anything with a `pole_id`)."""
+    if pole is None or not is_pole_staff(user):
+        return False
+    pole_id = getattr(pole, "pole_id", None) or getattr(pole, "pk", None)
+    return user.pole_id == pole_id
+
+
+rules.add_perm("core.view_auditentry", is_site_admin)

@@ -1,0 +1,37 @@
+"""Accent- and case-insensitive text matching that behaves the same on SQLite and PostgreSQL.
+
+`fold()` is the Python side; `Fold` is the database side: a registered function on SQLite and
+`lower(unaccent(...))` on PostgreSQL (the extension is created by a migration of this app).
+"""
+
+import unicodedata
+
+from django.db.models import Func, TextField
+
+
+def fold(value: str | None) -> str:
+    """Lower-case `value` and strip its accents: "Thérapie Cellulaire" -> "therapie cellulaire"."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("’", "'")
+
+
+def install_sqlite_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("jumelage_fold", 1, fold, deterministic=True)
+
+
+class Fold(Func):
+    """Database expression equal to `fold()` of its argument."""
+
+    function = "jumelage_fold"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection,
+            template="replace(lower(unaccent(%(expressions)s::text)), '’', '''')",
+            **extra_context,
+        )
