@@ -19,7 +19,7 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_display = ["name_fr", "acronym", "type", "city", "country", "pole", "ror_id"]
     list_filter = ["type", "country", "pole"]
     search_fields = ["name_fr", "name_en", "acronym", "ror_id"]
-    raw_id_fields = ["parent"]
+    raw_id_fields = ["parents"]
 
 
 @admin.register(Team)

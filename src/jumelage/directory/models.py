@@ -96,8 +96,11 @@ class Institution(models.Model):
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 code"))
     ror_id = models.CharField(_("ROR id"), max_length=9, unique=True, null=True, blank=True,
                               validators=[validate_ror])
-    parent = models.ForeignKey("self", verbose_name=_("parent institution"), null=True,
-                               blank=True, on_delete=models.SET_NULL, related_name="children")
+    parents = models.ManyToManyField(
+        "self", verbose_name=_("parent institutions"), symmetrical=False, blank=True,
+        related_name="children",
+        help_text=_("Institutions this one is part of, as in ROR: a research centre of a "
+                    "university and a hospital has both as parents."))
     pole = models.ForeignKey(Pole, verbose_name=_("member of pole"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="institutions")
     website = models.URLField(_("website"), blank=True)

@@ -44,7 +44,7 @@ def search_people(*, user, query: str = "", pole: str = "", institution: int | N
     if institution:
         people = people.filter(
             Q(affiliations__institution_id=institution)
-            | Q(affiliations__institution__parent_id=institution))
+            | Q(affiliations__institution__parents=institution))
     if theme:
         people = people.filter(themes__code=theme)
     terms = _terms(query)
@@ -75,7 +75,7 @@ def search_teams(*, query: str = "", pole: str = "", institution: int | None = N
     if pole:
         teams = teams.filter(institution__pole__code=pole)
     if institution:
-        teams = teams.filter(Q(institution_id=institution) | Q(institution__parent_id=institution))
+        teams = teams.filter(Q(institution_id=institution) | Q(institution__parents=institution))
     if theme:
         teams = teams.filter(themes__code=theme)
     terms = _terms(query)
@@ -91,7 +91,7 @@ def search_teams(*, query: str = "", pole: str = "", institution: int | None = N
 
 
 def search_institutions(*, query: str = "", pole: str = "") -> QuerySet[Institution]:
-    institutions = Institution.objects.select_related("pole", "parent")
+    institutions = Institution.objects.select_related("pole")
     if pole:
         institutions = institutions.filter(pole__code=pole)
     terms = _terms(query)
@@ -108,7 +108,7 @@ def person_profile(*, pk: int) -> Person:
         Person.objects.select_related("user")
         .prefetch_related(
             Prefetch("affiliations", queryset=Affiliation.objects.select_related(
-                "institution__pole", "institution__parent", "team")),
+                "institution__pole", "team")),
             "themes",
         )
         .get(pk=pk)

@@ -68,9 +68,10 @@ def team(request, pk: int):
 
 
 def institution(request, pk: int):
-    entry = get_object_or_404(Institution.objects.select_related("pole", "parent"), pk=pk)
+    entry = get_object_or_404(Institution.objects.select_related("pole"), pk=pk)
     return render(request, "directory/institution.html", {
         "institution": entry,
+        "parents": entry.parents.order_by("name_fr"),
         "children": entry.children.order_by("name_fr"),
         "teams": entry.teams.order_by("name_fr"),
     })
