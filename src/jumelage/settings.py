@@ -32,8 +32,8 @@ _DEFAULT_DB = f"sqlite:///{VAR_DIR / 'jumelage.sqlite3'}"
 _db_url = env.str("DATABASE_URL", default=_DEFAULT_DB)
 try:
     _db = environ.Env.db_url_config(_db_url)
-    if not _db.get("ENGINE"):
-        raise ImproperlyConfigured("no engine")
+    if _db.get("ENGINE") not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("unsupported engine")
 except (ImproperlyConfigured, KeyError, ValueError) as exc:
     _scheme = _db_url.split("://", 1)[0] if "://" in _db_url else _db_url[:20]
     raise ImproperlyConfigured(

@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
 from jumelage.core.tasks import send_email
@@ -8,7 +10,12 @@ class AccountAdapter(DefaultAccountAdapter):
     """Account mail leaves the request through the task queue, once the transaction commits."""
 
     def send_mail(self, template_prefix, email, context):
-        msg = self.render_mail(template_prefix, email, context)
+        # The same context as allauth's own send_mail: without it the templates lose the
+        # site's name and the address ("an account with email ." in the unknown-account mail).
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        msg = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(msg, "alternatives", [])
                      if mime == "text/html"), None)
         payload = {

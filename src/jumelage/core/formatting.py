@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 
 # Typography of the partnership's glossary: "14 h 00" in France, "14 h" in Québec,
 # "2:00 pm" in English.
-_NBSP = " "
+_NBSP = "\xa0"
 
 
 def babel_locale(*, language: str | None = None, time_zone: str | None = None) -> str:
@@ -67,8 +67,8 @@ def format_time(value: dt.datetime, *, locale: str | None = None,
     elif locale.startswith("fr"):
         pattern = "H' h 'mm"
     else:
-        return babel_format_time(local, "h:mm a", locale=locale).replace("AM", "am").replace(
-            "PM", "pm")
+        # One English style on both sides of the Atlantic: "2:00 pm".
+        return babel_format_time(local, "h:mm a", locale="en_GB").lower()
     return babel_format_time(local, pattern, locale=locale).replace(" ", _NBSP)
 
 
