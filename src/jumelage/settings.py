@@ -149,6 +149,7 @@ TIME_ZONE = "UTC"
 JUMELAGE_DEFAULT_DISPLAY_TIME_ZONE = env.str("DISPLAY_TIME_ZONE", default="Europe/Paris")
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -169,7 +170,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jumelage <no-reply@j
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks interface (the django-tasks backport) on the database.
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
+                                        default="django_tasks_db.DatabaseBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,9 +9,9 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

@@ -53,3 +53,12 @@ def assert_no_axe_violations(page) -> None:
         report = format_violations(page.url, violations)
         print(report)
         pytest.fail(report, pytrace=False)
+
+
+def assert_site_stylesheet_applied(page) -> None:
+    """Audit pages as people see them: with site.css, whose rules hide the skip link."""
+    position = page.evaluate(
+        "getComputedStyle(document.querySelector('a.skip-link')).position")
+    assert position == "absolute", (
+        "site.css is not applied to the page (is /static/jumelage/site.css served?); "
+        "auditing an unstyled page would not test the real contrast and target sizes")

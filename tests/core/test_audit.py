@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from tests.factories import InstitutionFactory, ThemeFactory, UserFactory
 
 from jumelage.core import audit
 from jumelage.core.models import AuditEntry
 from jumelage.directory.models import Institution
-from tests.factories import InstitutionFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from tests.factories import PersonFactory, UserFactory
 
 from jumelage.core import audit
-from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

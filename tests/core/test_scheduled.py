@@ -4,10 +4,10 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from tests.factories import UserFactory
 
 from jumelage.accounts.models import User
 from jumelage.core.models import AuditEntry
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,8 @@ def test_run_scheduled_removes_accounts_never_confirmed(capsys):
         "ok@example.org", "recent@example.org"]
     assert not EmailAddress.objects.filter(email="stale@example.org").exists()
     entry = AuditEntry.objects.get(action="accounts.user.remove_unconfirmed")
-    assert (entry.object_id, entry.changes) == (str(stale.pk), {"email": ["stale@example.org", None]})
+    assert (entry.object_id, entry.changes) == (
+        str(stale.pk), {"email": ["stale@example.org", None]})
     assert capsys.readouterr().out == (
         "remove_unconfirmed_accounts: 1 accounts never confirmed in 14 days removed\n")
     assert confirmed.pk and recent.pk

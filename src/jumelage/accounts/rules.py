@@ -19,8 +19,9 @@ def is_pole_staff_of(user, pole) -> bool:
     """Staff of this very pole (`pole` is a Pole, or anything with a `pole_id`)."""
     if pole is None or not is_pole_staff(user):
         return False
-    pole_id = getattr(pole, "pole_id", None) or getattr(pole, "pk", None)
-    return user.pole_id == pole_id
+    # An object outside every pole (pole_id None) must not fall back to its own primary key.
+    pole_id = pole.pole_id if hasattr(pole, "pole_id") else pole.pk
+    return pole_id is not None and user.pole_id == pole_id
 
 
 rules.add_perm("core.view_auditentry", is_site_admin)

@@ -46,7 +46,7 @@ def record(*, actor, action: str, obj: models.Model | None = None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_label=(label or str(obj))[:255] if obj is not None else (label or ""),
+        object_label=((label or str(obj)) if obj is not None else (label or ""))[:255],
         changes=changes or {},
         ip_address=current_ip(),
     )

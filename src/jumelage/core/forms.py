@@ -4,8 +4,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jumelage.core.models import AuditEntry
-
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (email)"), required=False, max_length=254)

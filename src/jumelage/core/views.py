@@ -13,7 +13,6 @@ from jumelage.core.forms import AuditFilterForm
 from jumelage.core.models import AuditEntry
 from jumelage.directory.models import Institution, Person, Pole, Team, Theme
 
-
 AGREEMENT_SIGNED_ON = dt.date(2018, 3, 8)
 
 

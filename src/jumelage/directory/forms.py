@@ -14,8 +14,10 @@ class DirectorySearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Show"), choices=KINDS, required=False)
     pole = forms.ChoiceField(label=_("Pole"), required=False)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
-    institution = forms.IntegerField(label=_("Institution"), required=False,
-                                     widget=forms.HiddenInput)
+    # Bounded like the primary key: a larger number from a hand-edited link would overflow
+    # SQLite's integers (a server error) instead of matching nothing.
+    institution = forms.IntegerField(label=_("Institution"), required=False, min_value=1,
+                                     max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

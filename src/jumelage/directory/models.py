@@ -201,12 +201,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("directory:person", args=[self.pk])
 
 
 class Affiliation(models.Model):

@@ -9,13 +9,19 @@ from django.utils.translation import gettext as _
 from jumelage.directory import selectors, services
 from jumelage.directory.forms import DirectorySearchForm, ProfileForm
 from jumelage.directory.models import Institution, Person, Team
+from jumelage.directory.rules import is_profile_owner
 
 PAGE_SIZE = 20
 
 
 def directory(request):
     form = DirectorySearchForm(request.GET or None)
-    params = form.cleaned_data if form.is_valid() else {}
+    params = {}
+    if form.is_bound:
+        # A bad parameter (a pole code from an old link) drops that filter only: the words
+        # typed and the other filters still apply.
+        form.is_valid()
+        params = form.cleaned_data
     query = params.get("q", "")
     pole = params.get("pole", "")
     theme = params.get("theme", "")
@@ -31,8 +37,11 @@ def directory(request):
                                         theme=theme),
         "institutions": selectors.search_institutions(query=query, pole=pole),
     }
-    counts = {name: qs.count() for name, qs in results.items()}
-    page = Paginator(results[kind], PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(results[kind], PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    # The paginator has counted the kind shown; count the other two once each.
+    counts = {name: paginator.count if name == kind else qs.count()
+              for name, qs in results.items()}
     base_query = request.GET.copy()
     base_query.pop("page", None)
     base_query.pop("kind", None)
@@ -51,12 +60,13 @@ def person(request, pk: int):
     if not request.user.has_perm("directory.view_person", entry):
         # Private entries are indistinguishable from missing ones.
         raise Http404
-    is_public_view = entry.public_profile and not (
-        request.user.has_perm("directory.change_person", entry))
+    can_change = request.user.has_perm("directory.change_person", entry)
     return render(request, "directory/person.html", {
         "person": entry, "affiliations": entry.affiliations.all(),
-        "is_public_view": is_public_view,
-        "can_edit": request.user.has_perm("directory.change_person", entry),
+        "is_public_view": entry.public_profile and not can_change,
+        # The link leads to the reader's own profile form ("Edit my profile"): only for the
+        # person themself, not for an administrator reading someone else's entry.
+        "can_edit": is_profile_owner(request.user, entry),
     })
 
 
