@@ -12,7 +12,8 @@ from tests.factories import PoleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 ACTIVATE_TOTP = "/en/accounts/2fa/totp/activate/"
-REAUTHENTICATE_FOR_TOTP = "/en/accounts/reauthenticate/?next=%2Fen%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+REAUTHENTICATE_FOR_TOTP = (
+    "/en/accounts/reauthenticate/?next=%2Fen%2Faccounts%2F2fa%2Ftotp%2Factivate%2F")
 PAGES = ["/en/", "/en/directory/", "/en/directory/my-profile/", "/en/accounts/preferences/"]
 
 
@@ -149,3 +150,9 @@ def test_staff_mfa_requirement_can_be_switched_off(client, settings):
 
 def test_anonymous_visitors_are_not_redirected(client):
     assert client.get("/en/directory/").status_code == 200
+
+
+def test_staff_without_totp_are_redirected_from_unknown_urls_too(client):
+    client.force_login(_pole_staff())
+
+    assert client.get("/en/no-such-page/")["Location"] == ACTIVATE_TOTP

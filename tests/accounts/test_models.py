@@ -25,8 +25,10 @@ def test_create_user_stores_the_email_in_lower_case():
 
 
 def test_create_user_requires_an_email():
-    with pytest.raises(ValueError, match="An email address is required."):
+    with pytest.raises(ValueError) as excinfo:
         User.objects.create_user("", password="plum orchard 1987")
+
+    assert str(excinfo.value) == "An email address is required."
 
 
 def test_create_superuser_is_a_site_admin():

@@ -1,9 +1,14 @@
 """ORCID iDs and ROR ids: checksums, accepted forms and the messages people read."""
 
+from pathlib import Path
+
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+import jumelage
 from jumelage.directory.identifiers import (
     normalize_orcid,
     normalize_ror,
@@ -19,6 +24,28 @@ ORCID_MESSAGE = (
 ROR_MESSAGE = (
     "“{}” is not a valid ROR id. A ROR id is 9 characters, a 0 followed by six letters or "
     "digits and a two-digit checksum, such as 0161xgx34 or https://ror.org/0161xgx34.")
+NBSP = "\u00a0"
+ORCID_MESSAGE_FR = (
+    f"«{NBSP}{{}}{NBSP}» n’est pas un identifiant ORCID valide. Un identifiant ORCID compte 16 "
+    "caractères en quatre groupes, comme 0000-0002-1825-0097, et son dernier caractère est un "
+    f"chiffre de contrôle (0–9 ou X){NBSP}; copiez-le depuis votre fiche ORCID.")
+ROR_MESSAGE_FR = (
+    f"«{NBSP}{{}}{NBSP}» n’est pas un identifiant ROR valide. Un identifiant ROR compte 9 "
+    f"caractères{NBSP}: un 0 suivi de six lettres ou chiffres et d’une somme de contrôle à deux "
+    "chiffres, comme 0161xgx34 ou https://ror.org/0161xgx34.")
+
+
+@pytest.fixture
+def french(settings, tmp_path):
+    """French from the project's catalogue, compiled here: the .mo is a build artefact."""
+    source = Path(jumelage.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    target = tmp_path / "fr" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with source.open("rb") as po, (target / "django.mo").open("wb") as mo:
+        write_mo(mo, read_po(po, locale="fr"))
+    settings.LOCALE_PATHS = [tmp_path]
+    with translation.override("fr"):
+        yield
 
 
 def _message(validator, value) -> str:
@@ -110,12 +137,10 @@ def test_validate_orcid_error_code_is_invalid_orcid():
     assert [e.code for e in excinfo.value.error_list] == ["invalid_orcid"]
 
 
-def test_validate_orcid_message_names_the_value_in_french():
-    # The French catalogue is not filled yet: the message must at least name the value.
-    with translation.override("fr"):
-        message = _message(validate_orcid, "0000-0002-1825-0098")
+def test_validate_orcid_message_names_the_value_in_french(french):
+    message = _message(validate_orcid, "0000-0002-1825-0098")
 
-    assert "“0000-0002-1825-0098”" in message
+    assert message == ORCID_MESSAGE_FR.format("0000-0002-1825-0098")
 
 
 @pytest.mark.parametrize("value", ["0161xgx34", "https://ror.org/0161xgx34", ""])
@@ -137,8 +162,7 @@ def test_validate_ror_error_code_is_invalid_ror():
     assert [e.code for e in excinfo.value.error_list] == ["invalid_ror"]
 
 
-def test_validate_ror_message_names_the_value_in_french():
-    with translation.override("fr"):
-        message = _message(validate_ror, "https://ror.org/0161xgx35")
+def test_validate_ror_message_names_the_value_in_french(french):
+    message = _message(validate_ror, "https://ror.org/0161xgx35")
 
-    assert "“https://ror.org/0161xgx35”" in message
+    assert message == ROR_MESSAGE_FR.format("https://ror.org/0161xgx35")

@@ -136,13 +136,14 @@ def test_import_again_changes_nothing_and_writes_no_audit_entry():
 
 
 @pytest.mark.django_db
-def test_import_updates_ror_fields_and_keeps_pole_and_staff_parents():
+def test_import_updates_ror_fields_and_keeps_pole_staff_names_type_and_parents():
     clara = PoleFactory()
-    hcl = InstitutionFactory(name_fr="Hospices Civils de Lyon", ror_id="01502ca60",
-                             type="hospital", pole=clara, website="https://www.chu-lyon.fr")
+    hcl = InstitutionFactory(name_fr="Hospices Civils de Lyon", name_en="Lyon University Hospitals",
+                             ror_id="01502ca60", type="hospital", pole=clara,
+                             website="https://www.chu-lyon.fr")
     _import(V2_DUMP)
     ucbl = Institution.objects.get(ror_id="029brtt94")
-    ucbl.name_fr, ucbl.city, ucbl.pole = "Lyon 1", "Lyon", clara
+    ucbl.name_fr, ucbl.type, ucbl.city, ucbl.pole = "Lyon 1", "research_institute", "Lyon", clara
     ucbl.save()
     Institution.objects.get(ror_id="02mgw3155").parents.add(hcl)
 
@@ -150,15 +151,14 @@ def test_import_updates_ror_fields_and_keeps_pole_and_staff_parents():
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     ucbl.refresh_from_db()
-    assert (ucbl.name_fr, ucbl.city, ucbl.pole) == (
-        "Université Claude Bernard Lyon 1", "Villeurbanne", clara)
+    assert (ucbl.name_fr, ucbl.type, ucbl.city, ucbl.pole) == (
+        "Lyon 1", "research_institute", "Villeurbanne", clara)
     assert _parents("02mgw3155") == ["01502ca60", "029brtt94"]
     hcl.refresh_from_db()
     assert (hcl.name_en, hcl.acronym, hcl.region, hcl.pole) == (
-        "", "HCL", "Auvergne-Rhône-Alpes", clara)
+        "Lyon University Hospitals", "HCL", "Auvergne-Rhône-Alpes", clara)
     assert AuditEntry.objects.first().changes["updated_rows"] == {
-        "029brtt94": {"name_fr": ["Lyon 1", "Université Claude Bernard Lyon 1"],
-                      "city": ["Lyon", "Villeurbanne"]}}
+        "029brtt94": {"city": ["Lyon", "Villeurbanne"]}}
 
 
 @pytest.mark.django_db
@@ -320,9 +320,10 @@ def test_command_line_missing_file_exits_1_without_traceback(tmp_path):
         [sys.executable, "-m", "jumelage.manage", "import_ror", str(tmp_path / "absent.json")],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
 
+    # Commands speak the site's default language, French.
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", f"CommandError: No ROR file at {tmp_path / 'absent.json'}: give the path of a "
-               ".json, .jsonl, .gz or .zip file.\n")
+        1, "", f"CommandError: Aucun fichier ROR à {tmp_path / 'absent.json'}\xa0: indiquez le "
+               "chemin d’un fichier .json, .jsonl, .gz ou .zip.\n")
 
 
 # --- on the shared ROR subset (../shared/data/ror), when it is there ---

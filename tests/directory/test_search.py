@@ -112,6 +112,14 @@ def test_search_matches_the_team(client, network):
     assert _people(client, q="immunotherapie") == ["Louis Tremblay"]
 
 
+def test_search_matches_the_english_team_name(client, network):
+    assert _people(client, q="tumour") == ["Louis Tremblay"]
+
+
+def test_search_teams_by_the_english_institution_name(client, network):
+    assert _results(client, q="research centre", kind="teams") == ["Tumour immunotherapy"]
+
+
 def test_search_with_no_match_says_so(client, network):
     response = client.get(DIRECTORY, {"q": "xylophone"})
 
@@ -154,6 +162,23 @@ def test_filter_by_institution_includes_its_child_institutions(client, network):
 
 def test_filter_by_child_institution_excludes_the_parent(client, network):
     assert _people(client, institution=network["crchum"].pk) == ["Louis Tremblay"]
+
+
+def test_filter_by_institution_includes_units_at_any_depth(client, network):
+    lab = InstitutionFactory(name_fr="Laboratoire de thérapie génique", pole=network["quebec"])
+    lab.parents.add(network["crchum"])
+    AffiliationFactory(person=PersonFactory(given_name="Rose", family_name="Lavoie",
+                                            public_profile=True), institution=lab)
+
+    assert _people(client, institution=network["udem"].pk) == [
+        "Élodie Gagnon", "Rose Lavoie", "Louis Tremblay"]
+
+
+def test_filter_by_institution_survives_a_cycle_in_the_parents(client, network):
+    network["udem"].parents.add(network["crchum"])
+
+    assert _people(client, institution=network["crchum"].pk) == [
+        "Élodie Gagnon", "Louis Tremblay"]
 
 
 def test_filter_by_institution_names_it_on_the_page(client, network):
@@ -236,6 +261,17 @@ def test_directory_query_count_does_not_grow_with_results(
         response = client.get(DIRECTORY, {"q": "centre"})
 
     assert len(response.context["page"].object_list) == min(count + 3, 20)
+
+
+def test_directory_query_count_with_an_institution_filter_does_not_grow_with_results(
+        client, network, django_assert_max_num_queries):
+    _many_people(60, network["crchum"], network["imaging"], network["immuno"])
+
+    # The institution itself, and two levels of sub-units for people and again for teams.
+    with django_assert_max_num_queries(MAX_QUERIES_ANONYMOUS + 5):
+        response = client.get(DIRECTORY, {"institution": network["udem"].pk})
+
+    assert len(response.context["page"].object_list) == 20
 
 
 def test_directory_query_count_is_bounded_for_signed_in_staff(

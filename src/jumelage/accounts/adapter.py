@@ -1,21 +1,17 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.utils import translation
 
 from jumelage.core.tasks import send_email
-
-# Never mailed: an address without an account gets nothing, so the platform cannot be used to
-# send mail to strangers (the page shown is the same as for a known address).
-_SUPPRESSED_TEMPLATES = {"account/email/unknown_account"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Account mail leaves the request through the task queue, once the transaction commits."""
 
     def send_mail(self, template_prefix, email, context):
-        if template_prefix in _SUPPRESSED_TEMPLATES:
-            return
         # The same context as allauth's own send_mail: without it the templates lose the
         # site's name and the address ("an account with email ." in the unknown-account mail).
         request = allauth_context.request
@@ -29,3 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "to": list(msg.to), "html": html,
         }
         transaction.on_commit(lambda: send_email.enqueue(**payload))
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account speaks the language the person signed up in, not the site default."""
+        user = super().save_user(request, user, form, commit=False)
+        language = (translation.get_language() or "")[:2]
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        if commit:
+            user.save()
+        return user

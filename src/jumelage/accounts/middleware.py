@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 _ALLOWED_URL_NAMES = {
@@ -30,7 +30,7 @@ class StaffMFAMiddleware:
 
             try:
                 name = resolve(request.path_info).url_name
-            except Exception:
+            except Resolver404:  # an unknown URL redirects too: nothing is reachable before
                 name = None
             if name not in _ALLOWED_URL_NAMES and not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP

@@ -15,7 +15,8 @@ def fold(value: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("’", "'")
+    # PostgreSQL's unaccent expands the ligatures; so does this, so both databases agree.
+    return stripped.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
 
 
 def install_sqlite_functions(sender, connection, **kwargs) -> None:

@@ -27,7 +27,7 @@ def home(request):
         "counts": {
             "institutions": Institution.objects.filter(pole__isnull=False).count(),
             "teams": Team.objects.count(),
-            "people": Person.objects.count(),
+            "people": Person.objects.filter(public_profile=True).count(),
         },
     })
 

@@ -1,21 +1,47 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from jumelage.directory.identifiers import normalize_ror
 from jumelage.directory.models import Affiliation, Institution, Person, Pole, Team, Theme
+from jumelage.directory.validators import validate_ror
+
+
+class DirectoryAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class InstitutionForm(forms.ModelForm):
+    """Accepts a ROR id in any of its written forms and stores the bare id."""
+
+    ror_id = forms.CharField(label=_("ROR id"), max_length=60, required=False,
+                             validators=[validate_ror])
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Institution
+        fields = "__all__"
+
+    def clean_ror_id(self) -> str | None:
+        value = self.cleaned_data["ror_id"]
+        return normalize_ror(value) if value else None
 
 
 @admin.register(Pole)
-class PoleAdmin(admin.ModelAdmin):
+class PoleAdmin(DirectoryAdmin):
     list_display = ["code", "short_name", "country", "region_code", "currency", "time_zone"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(DirectoryAdmin):
     list_display = ["code", "kind", "name_fr", "name_en", "position"]
     list_filter = ["kind"]
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(DirectoryAdmin):
+    form = InstitutionForm
     list_display = ["name_fr", "acronym", "type", "city", "country", "pole", "ror_id"]
     list_filter = ["type", "country", "pole"]
     search_fields = ["name_fr", "name_en", "acronym", "ror_id"]
@@ -23,7 +49,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(DirectoryAdmin):
     list_display = ["name_fr", "acronym", "institution"]
     search_fields = ["name_fr", "name_en", "acronym"]
     raw_id_fields = ["institution", "leader"]
@@ -36,7 +62,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(DirectoryAdmin):
     list_display = ["family_name", "given_name", "orcid", "career_stage", "public_profile"]
     list_filter = ["career_stage", "public_profile"]
     search_fields = ["family_name", "given_name", "orcid", "email"]

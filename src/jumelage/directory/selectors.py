@@ -36,6 +36,18 @@ def _match_all(terms: list[str], fields: list[str]) -> Q:
     return condition
 
 
+def institution_and_descendants(institution_id: int) -> set[int]:
+    """The institution and every unit under it, through `Institution.parents` at any depth
+    (a team of a laboratory of a research centre of a university). One query per level."""
+    found = {institution_id}
+    level = {institution_id}
+    while level:
+        level = set(Institution.parents.through.objects.filter(
+            to_institution_id__in=level).values_list("from_institution_id", flat=True)) - found
+        found |= level
+    return found
+
+
 def search_people(*, user, query: str = "", pole: str = "", institution: int | None = None,
                   theme: str = "") -> QuerySet[Person]:
     people = visible_people(user=user)
@@ -43,8 +55,7 @@ def search_people(*, user, query: str = "", pole: str = "", institution: int | N
         people = people.filter(affiliations__institution__pole__code=pole)
     if institution:
         people = people.filter(
-            Q(affiliations__institution_id=institution)
-            | Q(affiliations__institution__parents=institution))
+            affiliations__institution_id__in=institution_and_descendants(institution))
     if theme:
         people = people.filter(themes__code=theme)
     terms = _terms(query)
@@ -54,12 +65,13 @@ def search_people(*, user, query: str = "", pole: str = "", institution: int | N
             f_inst_en=Fold("affiliations__institution__name_en"),
             f_acr=Fold("affiliations__institution__acronym"),
             f_team=Fold("affiliations__team__name_fr"),
+            f_team_en=Fold("affiliations__team__name_en"),
             f_theme_fr=Fold("themes__name_fr"), f_theme_en=Fold("themes__name_en"),
             f_given=Fold("given_name"), f_family=Fold("family_name"),
             f_keywords=Fold(Cast("keywords", TextField())),
         ).filter(_match_all(terms, [
             "f_given", "f_family", "f_keywords", "f_inst", "f_inst_en", "f_acr", "f_team",
-            "f_theme_fr", "f_theme_en",
+            "f_team_en", "f_theme_fr", "f_theme_en",
         ])).values("pk")
         people = people.filter(pk__in=ids)
     return people.distinct().prefetch_related(
@@ -75,17 +87,18 @@ def search_teams(*, query: str = "", pole: str = "", institution: int | None = N
     if pole:
         teams = teams.filter(institution__pole__code=pole)
     if institution:
-        teams = teams.filter(Q(institution_id=institution) | Q(institution__parents=institution))
+        teams = teams.filter(institution_id__in=institution_and_descendants(institution))
     if theme:
         teams = teams.filter(themes__code=theme)
     terms = _terms(query)
     if terms:
         ids = Team.objects.annotate(
             f_fr=Fold("name_fr"), f_en=Fold("name_en"), f_acr=Fold("acronym"),
-            f_inst=Fold("institution__name_fr"), f_inst_acr=Fold("institution__acronym"),
+            f_inst=Fold("institution__name_fr"), f_inst_en=Fold("institution__name_en"),
+            f_inst_acr=Fold("institution__acronym"),
             f_theme_fr=Fold("themes__name_fr"), f_theme_en=Fold("themes__name_en"),
-        ).filter(_match_all(terms, ["f_fr", "f_en", "f_acr", "f_inst", "f_inst_acr",
-                                    "f_theme_fr", "f_theme_en"])).values("pk")
+        ).filter(_match_all(terms, ["f_fr", "f_en", "f_acr", "f_inst", "f_inst_en",
+                                    "f_inst_acr", "f_theme_fr", "f_theme_en"])).values("pk")
         teams = teams.filter(pk__in=ids)
     return teams.distinct().prefetch_related("themes").order_by("name_fr", "pk")
 

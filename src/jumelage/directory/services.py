@@ -56,14 +56,15 @@ def _clean_list(values: Iterable[str]) -> list[str]:
 ROR_FIELDS = ("name_fr", "name_en", "acronym", "aliases", "type", "city", "region", "country",
               "website", "active")
 ROR_BATCH_SIZE = 500
+ROR_CREATE_ONLY_FIELDS = ("name_fr", "name_en", "type")
 
 
 def import_ror_records(*, records: Iterable[RorRecord | BadRecord], countries: Iterable[str] = (),
                        actor, source: str = "") -> ImportReport:
     """Create or update institutions from ROR records, matched by ROR id, then link parents.
 
-    Only the ROR-sourced fields (ROR_FIELDS) of an existing institution change; its pole and
-    everything else stay as staff left them. Parent links are added, never removed, and only
+    Only the ROR-sourced fields (ROR_FIELDS) of an existing institution change, and of those
+    the names and type only while empty; its pole and everything else stay as staff left them. Parent links are added, never removed, and only
     to institutions already in the directory. The records are read before the transaction opens;
     the writes are one transaction and one summary audit entry (none when nothing changed).
     """
@@ -85,7 +86,9 @@ def import_ror_records(*, records: Iterable[RorRecord | BadRecord], countries: I
                 to_create.append(Institution(ror_id=ror_id, **values))
                 continue
             changes = {name: [getattr(institution, name), value]
-                       for name, value in values.items() if getattr(institution, name) != value}
+                       for name, value in values.items()
+                       if getattr(institution, name) != value
+                       and not _kept_as_staff_typed(institution, name)}
             if changes:
                 for name, (_old, new) in changes.items():
                     setattr(institution, name, new)
@@ -110,6 +113,13 @@ def import_ror_records(*, records: Iterable[RorRecord | BadRecord], countries: I
                          changes={**report.counts(), "countries": wanted,
                                   "updated_rows": row_changes})
     return report
+
+
+def _kept_as_staff_typed(institution: Institution, field: str) -> bool:
+    """The type and names that staff have set win over ROR's on a re-import: ROR fills them
+    on creation and when they are empty (ROR calls Centre Léon Bérard a non-profit, staff a
+    cancer centre)."""
+    return field in ROR_CREATE_ONLY_FIELDS and bool(getattr(institution, field))
 
 
 def _select_ror_records(*, records: Iterable[RorRecord | BadRecord], wanted: set[str],
