@@ -8,7 +8,7 @@ SAMPLES = {
     "Thérapie Cellulaire": "therapie cellulaire",
     "MONTRÉAL": "montreal",
     "Œsophage et cœur": "oesophage et coeur",
-    "Centre hospitalier de l’Université de Montréal": "centre hospitalier de l'universite de montreal",
+    "Hôpital de l’Université de Montréal": "hopital de l'universite de montreal",
     "Saint-Étienne": "saint-etienne",
     "Ångström": "angstrom",
 }

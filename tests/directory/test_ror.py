@@ -316,7 +316,7 @@ def test_command_line_missing_file_exits_1_without_traceback(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "src")])}
 
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, "-m", "jumelage.manage", "import_ror", str(tmp_path / "absent.json")],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
 

@@ -238,7 +238,7 @@ def test_read_flattened_display_name_kept_when_french_label_only_differs_in_case
     chum = list(read_ror_file(path=FLAT))[2]
 
     assert (chum.name_fr, chum.name_en, chum.acronym, chum.other_names) == (
-        "Centre Hospitalier de l’Université de Montréal", "", "CHUM",  # noqa: RUF001
+        "Centre Hospitalier de l’Université de Montréal", "", "CHUM",
         ["Centre hospitalier de l'université de montréal"])
 
 
@@ -349,7 +349,7 @@ def test_parse_record_english_display_name_with_french_label():
     (["healthcare"], ["Hospices Civils de Lyon"], "hospital"),
     (["funder", "healthcare"], ["Institut de Cancérologie de Lorraine"], "cancer_centre"),
     (["healthcare"], ["CancerCare Manitoba"], "cancer_centre"),
-    (["healthcare"], ["Institut d’Hématologie et d’Oncologie Pédiatrique"],  # noqa: RUF001
+    (["healthcare"], ["Institut d’Hématologie et d’Oncologie Pédiatrique"],
      "cancer_centre"),
     (["facility", "healthcare"], ["Centre de cancerologie du Grand Montpellier"],
      "cancer_centre"),

@@ -21,7 +21,8 @@ class InstitutionForm(forms.ModelForm):
 
     class Meta:
         model = Institution
-        fields = "__all__"
+        fields = ["name_fr", "name_en", "acronym", "aliases", "type", "city", "region",
+                  "country", "ror_id", "parents", "pole", "website", "active"]
 
     def clean_ror_id(self) -> str | None:
         value = self.cleaned_data["ror_id"]

@@ -88,7 +88,7 @@ POLES = [
         "description_fr": (
             "L'Oncopole est un pôle québécois de recherche, de développement et d'investissement "
             "pour accélérer la lutte contre le cancer. Créé en février 2017, il est issu d'une "
-            "démarche de cocréation du Fonds de recherche du Québec – Santé (FRQS), rendue "  # noqa: RUF001
+            "démarche de cocréation du Fonds de recherche du Québec – Santé (FRQS), rendue "
             "possible par un investissement initial de 15 M$ de Merck Canada. Il agit comme "
             "catalyseur de l'écosystème de la recherche et de l'innovation en oncologie au "
             "Québec. Ses priorités d'action sont la recherche, l'entrepreneuriat, la "
@@ -97,7 +97,7 @@ POLES = [
         "description_en": (
             "Oncopole is a Quebec hub for research, development and investment to speed up the "
             "fight against cancer. Created in February 2017, it stems from a co-creation process "
-            "led by the Fonds de recherche du Québec – Santé (FRQS), made possible by an "  # noqa: RUF001
+            "led by the Fonds de recherche du Québec – Santé (FRQS), made possible by an "
             "initial investment of $15 million from Merck Canada. It acts as a catalyst for "
             "Quebec's oncology research and innovation ecosystem; its priorities are research, "
             "entrepreneurship, the valorisation and integration of innovation, and clinical "

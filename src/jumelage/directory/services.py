@@ -64,8 +64,9 @@ def import_ror_records(*, records: Iterable[RorRecord | BadRecord], countries: I
     """Create or update institutions from ROR records, matched by ROR id, then link parents.
 
     Only the ROR-sourced fields (ROR_FIELDS) of an existing institution change, and of those
-    the names and type only while empty; its pole and everything else stay as staff left them. Parent links are added, never removed, and only
-    to institutions already in the directory. The records are read before the transaction opens;
+    the names and type only while empty; its pole and everything else stay as staff left
+    them. Parent links are added, never removed, and only to institutions already in the
+    directory. The records are read before the transaction opens;
     the writes are one transaction and one summary audit entry (none when nothing changed).
     """
     wanted = sorted({code.strip().upper() for code in countries if code.strip()})
