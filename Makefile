@@ -33,7 +33,7 @@ messages: $(VENV)/.installed-base  ## compile the translation catalogues (.po ->
 	$(BIN)/pybabel -q compile -D django -d src/jumelage/locale
 
 run: install  ## migrate, load the demo partnership, start the web server and a task worker
-	DEBUG=true $(JUMELAGE) migrate --noinput
+	DEBUG=true $(JUMELAGE) migrate --noinput -v 0
 	DEBUG=true $(JUMELAGE) seed_demo
 	DEBUG=true $(JUMELAGE) db_worker --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -41,7 +41,7 @@ run: install  ## migrate, load the demo partnership, start the web server and a 
 	  DEBUG=true $(JUMELAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 test: install-dev lint  ## ruff and the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/preferences/", account_views.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("privacy/", core_views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

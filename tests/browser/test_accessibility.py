@@ -124,3 +124,12 @@ def test_sign_in_with_wrong_password_has_no_axe_violations(screen, live_server, 
     # What was typed in the email field is kept.
     expect(screen.locator("main form input[name=login]")).to_have_value(researcher.email)
     assert_no_axe_violations(screen)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_privacy_page_has_no_axe_violations(screen, live_server, network, lang):
+    open_page(screen, live_server, f"/{lang}/privacy/", lang)
+    expect(screen.locator("main h1")).to_have_text(
+        {"fr": "Confidentialité et données personnelles",
+         "en": "Privacy and personal information"}[lang])
+    assert_no_axe_violations(screen)

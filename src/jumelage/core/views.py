@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -30,6 +31,10 @@ def home(request):
             "people": Person.objects.filter(public_profile=True).count(),
         },
     })
+
+
+def privacy(request):
+    return render(request, "core/privacy.html", {"retention": settings.JUMELAGE_RETENTION})
 
 
 @never_cache

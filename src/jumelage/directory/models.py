@@ -62,7 +62,7 @@ class Theme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     name = Localized("name")
     description = Localized("description")
@@ -216,7 +216,7 @@ class Affiliation(models.Model):
                                     on_delete=models.PROTECT, related_name="affiliations")
     team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="affiliations")
-    position = models.CharField(_("position"), max_length=150, blank=True)
+    position = models.CharField(_("job title"), max_length=150, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 

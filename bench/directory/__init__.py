@@ -1,0 +1,1 @@
+"""Benchmarks of the directory: search and the ROR import."""
