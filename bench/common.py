@@ -116,6 +116,9 @@ def machine() -> list[str]:
     model = _cpu_model()
     if model:
         lines.append(f"CPU: {model}")
+    if hasattr(os, "getloadavg"):
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        lines.append(f"load average at start (1, 5, 15 min): {load}")
     lines.append(f"Python {platform.python_version()}, Django {django.get_version()}, "
                  f"{platform.system()} {platform.release()}")
     return lines

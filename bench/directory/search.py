@@ -176,7 +176,7 @@ def count_queries(run: Callable) -> tuple[int, object]:
     return len(captured.captured_queries), result
 
 
-def bench_size(*, people: int, queries: tuple[str, ...], repeat: int,
+def bench_size(*, people: int, queries: tuple[str, ...], repeat: int, budget: float,
                what_if: bool = False) -> list[dict]:
     from bench.directory.generate import generate
 
@@ -196,16 +196,16 @@ def bench_size(*, people: int, queries: tuple[str, ...], repeat: int,
             variants.update(what_if_variants(query))
         # The first run of each variant warms the caches and counts the SQL queries.
         started = time.perf_counter()
-        counted = {"folded": count_queries(variants["folded"])}
-        first_run = time.perf_counter() - started
+        counted = {name: count_queries(variants[name]) for name in ("folded", "baseline")}
+        pair = time.perf_counter() - started
         counted.update((name, count_queries(run)) for name, run in variants.items()
-                       if name != "folded")
+                       if name not in counted)
         found = {name: result[0] for name, (_n, result) in counted.items()}
         if any(n != found["folded"] for name, n in found.items() if name.startswith("what-if")):
             raise SystemExit(f"{query!r}: a what-if variant finds {found}, not the same people")
         peaks = {name: peak_memory(variants[name]) for name in ("folded", "baseline")}
-        # A slow query gets fewer rounds, so that every run stays within a few minutes.
-        rounds = repeat if first_run < 3 else min(repeat, 3)
+        # Slow pages get fewer rounds (at least 2), so that every run stays within minutes.
+        rounds = max(2, min(repeat, int(budget // pair)))
         timings = time_interleaved(variants, repeat=rounds, warmup=0)
         row = {
             "people": people, "query": query, "found": found["folded"],
@@ -258,7 +258,11 @@ def main() -> None:
                         help=f"directory size; repeat for several (default: {SIZES})")
     parser.add_argument("--query", action="append",
                         help=f"words typed in the search box; repeat (default: {QUERIES})")
-    parser.add_argument("--repeat", type=int, default=7, help="timed rounds per query")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="timed rounds per query, at most (default: 7)")
+    parser.add_argument("--budget", type=float, default=20,
+                        help="seconds of timed rounds per query and size, roughly; slow "
+                             "pages get fewer rounds, never fewer than 2 (default: 20)")
     parser.add_argument("--database-url", default=None,
                         help="postgres://USER@HOST:PORT/NAME, created if absent and emptied "
                              "(default: a temporary SQLite file)")
@@ -275,7 +279,8 @@ def main() -> None:
     for people in args.people or SIZES:
         print(f"\n{people:,} people", flush=True)
         results += bench_size(people=people, queries=tuple(args.query or QUERIES),
-                              repeat=args.repeat, what_if=args.what_if)
+                              repeat=args.repeat, budget=args.budget,
+                              what_if=args.what_if)
     print(f"\n(total {time.perf_counter() - started:.0f} s)\n")
     print(report(results))
 
