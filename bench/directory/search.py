@@ -92,7 +92,11 @@ def folded_search_people(*, user, query: str = ""):
 def names_first_search_people(*, user, query: str = ""):
     """search_people's results, matched another way: fold the names of the few institutions,
     teams and themes once each, then take the people linked to the matches, instead of folding
-    every name again on every (person, affiliation, theme) row of a five-table join."""
+    every name again on every (person, affiliation, theme) row of a five-table join.
+
+    One difference: each word may match through a different affiliation or theme ("montreal
+    lyon" finds someone with an appointment in each city), where search_people requires all the
+    words to match within one (affiliation, theme) row of its join and finds nobody."""
     from django.db.models import Prefetch, Q, TextField
     from django.db.models.functions import Cast
 
@@ -201,8 +205,10 @@ def bench_size(*, people: int, queries: tuple[str, ...], repeat: int, budget: fl
         counted.update((name, count_queries(run)) for name, run in variants.items()
                        if name not in counted)
         found = {name: result[0] for name, (_n, result) in counted.items()}
-        if any(n != found["folded"] for name, n in found.items() if name.startswith("what-if")):
-            raise SystemExit(f"{query!r}: a what-if variant finds {found}, not the same people")
+        for name, n in found.items():
+            if name.startswith("what-if") and n != found["folded"]:
+                print(f"  warning: {query!r}: {name} finds {n:,} people, search_people "
+                      f"{found['folded']:,}; its timing compares different results", flush=True)
         peaks = {name: peak_memory(variants[name]) for name in ("folded", "baseline")}
         # Slow pages get fewer rounds (at least 2), so that every run stays within minutes.
         rounds = max(2, min(repeat, int(budget // pair)))
@@ -216,6 +222,7 @@ def bench_size(*, people: int, queries: tuple[str, ...], repeat: int, budget: fl
             "peak": peaks["folded"], "peak_baseline": peaks["baseline"],
             "what_if": {name: timing.median for name, timing in timings.items()
                         if name.startswith("what-if")},
+            "what_if_found": {name: n for name, n in found.items() if name.startswith("what-if")},
         }
         results.append(row)
         print(f"  {query!r}: {row['found']:,} found (baseline {row['found_baseline']:,}), "
@@ -246,9 +253,16 @@ def report(results: list[dict]) -> str:
         text += "\nWhat-if variants, time / baseline (folded for comparison)\n\n" + table(
             ["people", "query", "folded", *names],
             [[f"{r['people']:,}", f"“{r['query']}”", ratio(r["folded_s"], r["baseline_s"]),
-              *(ratio(r["what_if"][n], r["baseline_s"]) if n in r["what_if"] else "-"
-                for n in names)] for r in results]) + "\n"
+              *(_what_if_cell(r, n) for n in names)] for r in results]) + "\n"
     return text
+
+
+def _what_if_cell(row: dict, name: str) -> str:
+    if name not in row["what_if"]:
+        return "-"
+    cell = ratio(row["what_if"][name], row["baseline_s"])
+    found = row["what_if_found"][name]
+    return cell if found == row["found"] else f"{cell} (finds {found:,}, not {row['found']:,})"
 
 
 def main() -> None:

@@ -81,17 +81,24 @@ def test_search_matches_the_english_theme_name(client, network):
     assert _people(client, q="cell therapy") == ["Hugo Bernard", "Élodie Gagnon"]
 
 
-def test_search_unaccented_word_finds_an_accented_institution(client, network):
-    assert _people(client, q="Montreal") == ["Élodie Gagnon"]
+def test_search_unaccented_word_finds_an_accented_institution_and_city(client, network):
+    # Gagnon is at the Université de Montréal; Tremblay at a centre in the city of Montréal.
+    assert _people(client, q="Montreal") == ["Élodie Gagnon", "Louis Tremblay"]
 
 
 def test_search_ignores_case_and_accents_together(client, network):
-    assert _people(client, q="MONTRÉAL") == ["Élodie Gagnon"]
+    assert _people(client, q="MONTRÉAL") == ["Élodie Gagnon", "Louis Tremblay"]
 
 
 def test_search_requires_every_word(client, network):
-    assert _people(client, q="therapie montreal") == ["Élodie Gagnon"]
+    # "therapie": Gagnon's theme, Tremblay's team ("Immunothérapie des tumeurs").
+    assert _people(client, q="therapie montreal") == ["Élodie Gagnon", "Louis Tremblay"]
     assert _people(client, q="therapie tokyo") == []
+
+
+def test_search_words_may_match_different_affiliations(client, network):
+    AffiliationFactory(person=network["bernard"], institution=network["udem"])
+    assert _people(client, q="montreal lyon") == ["Hugo Bernard"]
 
 
 def test_search_words_may_match_different_fields(client, network):
@@ -131,10 +138,10 @@ def test_search_with_no_match_says_so(client, network):
 def test_search_counts_each_kind_of_result(client, network):
     response = client.get(DIRECTORY, {"q": "montreal"})
 
-    # People: Gagnon (Université de Montréal); teams: none carry the word; institutions:
-    # both Montréal institutions (by name and by city).
-    assert response.context["counts"] == {"people": 1, "teams": 0, "institutions": 2}
-    assert "1 result" in response.content.decode()
+    # People: Gagnon (Université de Montréal) and Tremblay (a centre in Montréal); teams: the
+    # one at that centre; institutions: both Montréal institutions (by name and by city).
+    assert response.context["counts"] == {"people": 2, "teams": 1, "institutions": 2}
+    assert "2 results" in response.content.decode()
 
 
 def test_search_institutions_by_unaccented_name_and_city(client, network):
@@ -202,7 +209,8 @@ def test_filters_combine_with_the_query(client, network):
 def test_filter_by_unknown_pole_drops_that_filter_only(client, network):
     response = client.get(DIRECTORY, {"pole": "atlantis", "q": "montreal"})
 
-    assert [p.full_name for p in response.context["page"].object_list] == ["Élodie Gagnon"]
+    assert [p.full_name for p in response.context["page"].object_list] == [
+        "Élodie Gagnon", "Louis Tremblay"]
     assert response.context["form"].errors == {"pole": [
         "Select a valid choice. atlantis is not one of the available choices."]}
 

@@ -4,6 +4,7 @@
 `lower(unaccent(...))` on PostgreSQL (the extension is created by a migration of this app).
 """
 
+import functools
 import unicodedata
 
 from django.db.models import Func, TextField
@@ -19,9 +20,14 @@ def fold(value: str | None) -> str:
     return stripped.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
 
 
+# SQLite calls the function once per row: names repeat, so a cache saves most of the work.
+_cached_fold = functools.lru_cache(maxsize=65536)(fold)
+
+
 def install_sqlite_functions(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
-        connection.connection.create_function("jumelage_fold", 1, fold, deterministic=True)
+        connection.connection.create_function("jumelage_fold", 1, _cached_fold,
+                                              deterministic=True)
 
 
 class Fold(Func):

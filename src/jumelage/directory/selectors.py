@@ -1,10 +1,10 @@
 """Reads of the directory: search with visibility applied, and the profile queries."""
 
-from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from jumelage.core.text import Fold, fold
-from jumelage.directory.models import Affiliation, Institution, Person, Team
+from jumelage.directory.models import Affiliation, Institution, Person, Team, Theme
 
 
 def visible_people(*, user) -> QuerySet[Person]:
@@ -25,15 +25,32 @@ def _terms(query: str) -> list[str]:
     return [t for t in fold(query).split() if t]
 
 
-def _match_all(terms: list[str], fields: list[str]) -> Q:
-    """Every term must appear in at least one of the folded fields."""
+def _any_contains(fields, term: str) -> Q:
     condition = Q()
-    for term in terms:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__contains": term})
-        condition &= any_field
+    for field in fields:
+        condition |= Q(**{f"{field}__contains": term})
     return condition
+
+
+def _folded(**fields: str) -> dict:
+    """Annotations: the folded text of each field (JSON lists are searched as their text)."""
+    return {alias: Fold(Cast(field, TextField()) if field in {"aliases", "keywords"} else field)
+            for alias, field in fields.items()}
+
+
+INSTITUTION_TEXT = _folded(f_fr="name_fr", f_en="name_en", f_acr="acronym", f_city="city",
+                           f_aliases="aliases")
+TEAM_TEXT = _folded(f_fr="name_fr", f_en="name_en", f_acr="acronym")
+THEME_TEXT = _folded(f_fr="name_fr", f_en="name_en")
+PERSON_TEXT = _folded(f_given="given_name", f_family="family_name", f_keywords="keywords")
+
+
+def _ids_matching(model, text: dict, term: str) -> QuerySet:
+    """Primary keys of the rows of `model` one of whose folded fields contains `term`.
+
+    The institution, team and theme tables are small: matching them first and then the
+    people linked to them folds each name once, not once per person and affiliation."""
+    return model.objects.annotate(**text).filter(_any_contains(text, term)).values("pk")
 
 
 def institution_and_descendants(institution_id: int) -> set[int]:
@@ -60,20 +77,20 @@ def search_people(*, user, query: str = "", pole: str = "", institution: int | N
         people = people.filter(themes__code=theme)
     terms = _terms(query)
     if terms:
-        ids = Person.objects.annotate(
-            f_inst=Fold("affiliations__institution__name_fr"),
-            f_inst_en=Fold("affiliations__institution__name_en"),
-            f_acr=Fold("affiliations__institution__acronym"),
-            f_team=Fold("affiliations__team__name_fr"),
-            f_team_en=Fold("affiliations__team__name_en"),
-            f_theme_fr=Fold("themes__name_fr"), f_theme_en=Fold("themes__name_en"),
-            f_given=Fold("given_name"), f_family=Fold("family_name"),
-            f_keywords=Fold(Cast("keywords", TextField())),
-        ).filter(_match_all(terms, [
-            "f_given", "f_family", "f_keywords", "f_inst", "f_inst_en", "f_acr", "f_team",
-            "f_team_en", "f_theme_fr", "f_theme_en",
-        ])).values("pk")
-        people = people.filter(pk__in=ids)
+        people = people.annotate(**PERSON_TEXT)
+    for term in terms:
+        # Each word must be found somewhere in the person's entry: a name, a keyword, one of
+        # their institutions or teams, or one of their themes ("montreal lyon" finds people
+        # with an appointment in each city).
+        institutions = _ids_matching(Institution, INSTITUTION_TEXT, term)
+        teams = _ids_matching(Team, TEAM_TEXT, term)
+        themes = _ids_matching(Theme, THEME_TEXT, term)
+        people = people.filter(
+            _any_contains(PERSON_TEXT, term)
+            | Exists(Affiliation.objects.filter(person=OuterRef("pk")).filter(
+                Q(institution__in=institutions) | Q(team__in=teams)))
+            | Exists(Person.themes.through.objects.filter(person=OuterRef("pk"),
+                                                          theme__in=themes)))
     return people.distinct().prefetch_related(
         Prefetch("affiliations",
                  queryset=Affiliation.objects.select_related("institution__pole", "team")),
@@ -92,14 +109,13 @@ def search_teams(*, query: str = "", pole: str = "", institution: int | None = N
         teams = teams.filter(themes__code=theme)
     terms = _terms(query)
     if terms:
-        ids = Team.objects.annotate(
-            f_fr=Fold("name_fr"), f_en=Fold("name_en"), f_acr=Fold("acronym"),
-            f_inst=Fold("institution__name_fr"), f_inst_en=Fold("institution__name_en"),
-            f_inst_acr=Fold("institution__acronym"),
-            f_theme_fr=Fold("themes__name_fr"), f_theme_en=Fold("themes__name_en"),
-        ).filter(_match_all(terms, ["f_fr", "f_en", "f_acr", "f_inst", "f_inst_en",
-                                    "f_inst_acr", "f_theme_fr", "f_theme_en"])).values("pk")
-        teams = teams.filter(pk__in=ids)
+        teams = teams.annotate(**TEAM_TEXT)
+    for term in terms:
+        teams = teams.filter(
+            _any_contains(TEAM_TEXT, term)
+            | Q(institution__in=_ids_matching(Institution, INSTITUTION_TEXT, term))
+            | Exists(Team.themes.through.objects.filter(
+                team=OuterRef("pk"), theme__in=_ids_matching(Theme, THEME_TEXT, term))))
     return teams.distinct().prefetch_related("themes").order_by("name_fr", "pk")
 
 
@@ -109,10 +125,9 @@ def search_institutions(*, query: str = "", pole: str = "") -> QuerySet[Institut
         institutions = institutions.filter(pole__code=pole)
     terms = _terms(query)
     if terms:
-        institutions = institutions.annotate(
-            f_fr=Fold("name_fr"), f_en=Fold("name_en"), f_acr=Fold("acronym"),
-            f_city=Fold("city"), f_aliases=Fold(Cast("aliases", TextField())),
-        ).filter(_match_all(terms, ["f_fr", "f_en", "f_acr", "f_city", "f_aliases"]))
+        institutions = institutions.annotate(**INSTITUTION_TEXT)
+    for term in terms:
+        institutions = institutions.filter(_any_contains(INSTITUTION_TEXT, term))
     return institutions.order_by("name_fr", "pk")
 
 
