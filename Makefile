@@ -53,9 +53,10 @@ check-deploy: install  ## the production settings pass Django's deployment check
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	  ALLOWED_HOSTS=jumelage.example.org $(JUMELAGE) check --deploy --fail-level WARNING
 
-lock:  ## recompile the hashed requirements from pyproject.toml (needs uv)
-	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements/base.txt
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.txt
+UV ?= $(shell command -v uv || echo $(BIN)/uv)
+lock:  ## recompile the hashed requirements from pyproject.toml (needs uv: pip install uv)
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements/base.txt
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
