@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jumelage.core",
     "jumelage.accounts",
     "jumelage.directory",
+    "jumelage.observatory",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The observatory's DuckDB file.
+JUMELAGE_OBSERVATORY_DB = Path(env.str("JUMELAGE_OBSERVATORY_DB",
+                                       default=str(VAR_DIR / "observatory.duckdb")))
 
 JUMELAGE_RETENTION = {
     # Days after which finished background-task results are removed.

@@ -1,0 +1,230 @@
+"""After ingestion: merge duplicates across sources, resolve affiliations, attribute themes.
+
+Each step writes one table of the store and can be run again at any time:
+- `work_map`: (source, source_id) -> work_id, the same id for the records of one work found in
+  several sources (same DOI, else same PMID, else same normalised title and year), and which
+  record represents the work in the indicators (the one with the most affiliations, then by
+  source: OpenAlex, PubMed, Crossref, Scopus, Web of Science, Lens);
+- `resolutions`: affiliation strings without a ROR id -> the institutions a matcher found;
+- `institutions`: the registry's institutions with their country, region and pole;
+- `work_themes`: the partnership's themes of each work, from an editable rule file.
+"""
+
+import csv
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from jumelage.observatory.engine.store import Store
+
+SOURCE_PRIORITY = ("openalex", "pubmed", "crossref", "scopus", "wos", "lens")
+MIN_TITLE_KEY = 25  # shorter titles ("Editorial", "Reply") never merge on title alone
+
+DDL = [
+    """CREATE OR REPLACE TABLE work_map (
+        source VARCHAR, source_id VARCHAR, work_id VARCHAR, representative BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS resolutions (
+        raw VARCHAR, ror_id VARCHAR, confidence DOUBLE, method VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS institutions (
+        ror_id VARCHAR PRIMARY KEY, name VARCHAR, country_code VARCHAR, region_code VARCHAR,
+        pole VARCHAR, parent_ids VARCHAR[])""",
+    """CREATE OR REPLACE TABLE work_themes (work_id VARCHAR, theme VARCHAR)""",
+]
+
+
+def title_key(title: str | None) -> str:
+    """Lower case, no accents, letters and digits only: the same title from two sources."""
+    if not title:
+        return ""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, item: int) -> int:
+        root = item
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(item, item) != root:  # path compression
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(frozen=True)
+class DedupeReport:
+    records: int
+    works: int
+
+    @property
+    def merged(self) -> int:
+        return self.records - self.works
+
+
+def build_work_map(store: Store) -> DedupeReport:
+    """Group the records of each work across sources and pick its representative record."""
+    con = store.con
+    for statement in DDL:
+        if "work_map" in statement:
+            con.execute(statement)
+    rows = con.execute("""
+        SELECT w.source, w.source_id, w.doi, w.pmid, w.title, w.year, coalesce(a.n, 0)
+        FROM works w LEFT JOIN (SELECT source, source_id, count(*) AS n FROM affiliations
+                                GROUP BY source, source_id) a USING (source, source_id)
+        ORDER BY w.source, w.source_id""").fetchall()
+    links = _UnionFind()
+    first_with: dict[tuple[str, str], int] = {}
+    for index, (_source, _sid, doi, pmid, title, year, _n) in enumerate(rows):
+        keys = []
+        if doi:
+            keys.append(("doi", doi))
+        if pmid:
+            keys.append(("pmid", pmid))
+        tkey = title_key(title)
+        if len(tkey) >= MIN_TITLE_KEY and year:
+            keys.append(("title", f"{tkey}|{year}"))
+        for key in keys:
+            if key in first_with:
+                links.union(index, first_with[key])
+            else:
+                first_with[key] = index
+    groups: dict[int, list[int]] = {}
+    for index in range(len(rows)):
+        groups.setdefault(links.find(index), []).append(index)
+    source_rank = {name: rank for rank, name in enumerate(SOURCE_PRIORITY)}
+    out = {"source": [], "source_id": [], "work_id": [], "representative": []}
+    for members in groups.values():
+        best = min(members, key=lambda i: (-rows[i][6], source_rank.get(rows[i][0], 99),
+                                           rows[i][1]))
+        work_id = f"{rows[best][0]}:{rows[best][1]}"
+        for i in members:
+            out["source"].append(rows[i][0])
+            out["source_id"].append(rows[i][1])
+            out["work_id"].append(work_id)
+            out["representative"].append(i == best)
+    table = pa.table(out, schema=pa.schema([("source", pa.string()), ("source_id", pa.string()),
+                                            ("work_id", pa.string()),
+                                            ("representative", pa.bool_())]))
+    con.register("new_work_map", table)
+    con.execute("INSERT INTO work_map SELECT * FROM new_work_map")
+    con.unregister("new_work_map")
+    return DedupeReport(records=len(rows), works=len(groups))
+
+
+def ensure_tables(store: Store) -> None:
+    for statement in DDL:
+        if "work_map" in statement or "work_themes" in statement:
+            statement = statement.replace("CREATE OR REPLACE TABLE", "CREATE TABLE IF NOT EXISTS")
+        store.con.execute(statement)
+
+
+def load_institutions(store: Store, institutions: Iterable[dict]) -> int:
+    """Replace the registry: dicts with ror_id, name, country_code, region_code, pole and
+    parent_ids (region codes such as ARA and QC; poles such as clara and oncopole)."""
+    ensure_tables(store)
+    rows = [{"ror_id": i["ror_id"], "name": i.get("name", ""),
+             "country_code": (i.get("country_code") or "").upper() or None,
+             "region_code": (i.get("region_code") or "").upper() or None,
+             "pole": i.get("pole") or None, "parent_ids": list(i.get("parent_ids") or ())}
+            for i in institutions]
+    store.con.execute("DELETE FROM institutions")
+    if rows:
+        table = pa.Table.from_pylist(rows, schema=pa.schema([
+            ("ror_id", pa.string()), ("name", pa.string()), ("country_code", pa.string()),
+            ("region_code", pa.string()), ("pole", pa.string()),
+            ("parent_ids", pa.list_(pa.string()))]))
+        store.con.register("new_institutions", table)
+        store.con.execute("INSERT INTO institutions SELECT * FROM new_institutions")
+        store.con.unregister("new_institutions")
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    ror_id: str
+    confidence: float
+    method: str
+
+
+def resolve_affiliations(store: Store,
+                         resolve: Callable[[str], list[Resolution]]) -> tuple[int, int]:
+    """Run `resolve` on every affiliation string that has no ROR id from its source and no
+    resolution yet. Returns (strings looked at, strings resolved); an empty answer (the
+    matcher abstained) is remembered too, so a string is looked at once."""
+    ensure_tables(store)
+    pending = [raw for (raw,) in store.con.execute("""
+        SELECT DISTINCT a.raw FROM affiliations a
+        WHERE len(a.ror_ids) = 0 AND a.raw <> ''
+          AND a.raw NOT IN (SELECT raw FROM resolutions)""").fetchall()]
+    out: list[tuple[str, str | None, float, str]] = []
+    resolved = 0
+    for raw in pending:
+        found = resolve(raw)
+        if found:
+            resolved += 1
+            out.extend((raw, r.ror_id, r.confidence, r.method) for r in found)
+        else:
+            out.append((raw, None, 0.0, "abstained"))
+    if out:
+        store.con.executemany("INSERT INTO resolutions VALUES (?, ?, ?, ?)", out)
+    return len(pending), resolved
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThemeRule:
+    theme: str
+    field: str  # topic, mesh, keyword, title or any
+    pattern: str  # folded words that must all appear, or a regular expression between /…/
+
+
+def read_theme_rules(path: Path) -> list[ThemeRule]:
+    """The rule file: CSV with columns theme, field, pattern (comment lines start with #)."""
+    with path.open(encoding="utf-8") as handle:
+        lines = (line for line in handle if line.strip() and not line.lstrip().startswith("#"))
+        return [ThemeRule(theme=row["theme"].strip(), field=row["field"].strip(),
+                          pattern=row["pattern"].strip())
+                for row in csv.DictReader(lines)]
+
+
+def _matches(rule: ThemeRule, text: str) -> bool:
+    if rule.pattern.startswith("/") and rule.pattern.endswith("/") and len(rule.pattern) > 2:
+        return re.search(rule.pattern[1:-1], text) is not None
+    return all(word in text for word in title_key(rule.pattern).split())
+
+
+def attribute_themes(store: Store, rules: list[ThemeRule]) -> dict[str, int]:
+    """Themes of each representative work; returns the number of works per theme."""
+    ensure_tables(store)
+    store.con.execute("DELETE FROM work_themes")
+    rows = store.con.execute("""
+        SELECT m.work_id, w.title, w.topics, w.mesh_terms, w.keywords
+        FROM work_map m JOIN works w USING (source, source_id)
+        WHERE m.representative""").fetchall()
+    out: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for work_id, title, topics, mesh, keywords in rows:
+        texts = {"title": title_key(title), "topic": title_key(" | ".join(topics or [])),
+                 "mesh": title_key(" | ".join(mesh or [])),
+                 "keyword": title_key(" | ".join(keywords or []))}
+        texts["any"] = " | ".join(texts.values())
+        themes = sorted({r.theme for r in rules if _matches(r, texts.get(r.field, ""))})
+        out.extend((work_id, theme) for theme in themes)
+        for theme in themes:
+            counts[theme] = counts.get(theme, 0) + 1
+    if out:
+        store.con.executemany("INSERT INTO work_themes VALUES (?, ?)", out)
+    return counts

@@ -1,0 +1,133 @@
+"""`jumelage observatory ingest|index|report|match`: the co-publication observatory's CLI."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from jumelage.observatory import selectors
+from jumelage.observatory.engine import index
+from jumelage.observatory.engine.indicators import Scope, compute
+from jumelage.observatory.engine.ingest import ingest
+from jumelage.observatory.engine.matching import Matcher, Registry
+from jumelage.observatory.engine.matching.cli import CsvColumnError, match_csv
+from jumelage.observatory.engine.schema import DOC_TYPES, REASONS, SOURCES, ReadIssue
+from jumelage.observatory.engine.store import Store
+
+THEME_RULES = Path(__file__).resolve().parents[2] / "engine" / "rules" / "themes.csv"
+
+
+def _issue_text(issue: ReadIssue) -> str:
+    return f"{issue.location}: {_(REASONS[issue.code]) % issue.params}"
+
+
+class Command(BaseCommand):
+    help = "The co-publication observatory: ingest records, index them, report indicators."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--db", type=Path, default=None,
+                            help="DuckDB file (default: JUMELAGE_OBSERVATORY_DB)")
+        sub = parser.add_subparsers(dest="action", required=True)
+        p_ingest = sub.add_parser("ingest", help="read files of one source into the store")
+        p_ingest.add_argument("--source", required=True, choices=SOURCES)
+        p_ingest.add_argument("paths", nargs="+", type=Path)
+        sub.add_parser("index", help="merge duplicates, resolve affiliations, find themes")
+        p_report = sub.add_parser("report", help="compute the indicators")
+        p_report.add_argument("--json", action="store_true", help="print one JSON object")
+        p_report.add_argument("--between", nargs=2, metavar=("A", "B"), default=None,
+                              help="the two sides: region codes (ARA, QC) or country codes "
+                                   "(FR, CA); default: the two poles' regions")
+        p_report.add_argument("--since", type=int, default=None)
+        p_report.add_argument("--until", type=int, default=None)
+        p_report.add_argument("--type", action="append", dest="doc_types", choices=DOC_TYPES,
+                              default=None)
+        p_report.add_argument("--theme", action="append", dest="themes", default=None)
+        p_report.add_argument("--backend", choices=["duckdb"], default="duckdb")
+        p_match = sub.add_parser("match", help="add ror_id and confidence to a CSV file")
+        p_match.add_argument("--csv", type=Path, required=True)
+        p_match.add_argument("--out", type=Path, required=True)
+
+    def handle(self, *args, action, db=None, **options):
+        path = db or settings.JUMELAGE_OBSERVATORY_DB
+        if action == "match":
+            return self._match(options)
+        with Store(path) as store:
+            return getattr(self, f"_{action}")(store, options)
+
+    def _matcher(self) -> Matcher:
+        records = selectors.institution_records()
+        if not records:
+            raise CommandError(_("The directory has no institution with a ROR id: load the "
+                                 "registry first with `jumelage import_ror PATH`."))
+        return Matcher(Registry(records))
+
+    def _ingest(self, store, options):
+        progress = tqdm(unit=_(" records"), disable=not sys.stderr.isatty(), file=sys.stderr)
+        report = ingest(store=store, source=options["source"], paths=options["paths"],
+                        on_record=lambda: progress.update())
+        progress.close()
+        for issue in report.issues:
+            self.stderr.write(_issue_text(issue))
+        self.stdout.write(_("%(works)d records read from %(files)d files (%(skipped)d already "
+                            "loaded, skipped); %(issues)d records could not be read.") % {
+            "works": report.works, "files": report.files_loaded,
+            "skipped": report.files_skipped, "issues": len(report.issues)})
+        if report.read_nothing:
+            raise CommandError(_("No valid record was read."))
+
+    def _index(self, store, options):
+        dedupe = index.build_work_map(store)
+        records = selectors.institution_records()
+        index.load_institutions(store, records)
+        matcher = Matcher(Registry(records)) if records else None
+        looked, resolved = (0, 0)
+        if matcher is not None:
+            looked, resolved = index.resolve_affiliations(store, lambda raw: [
+                index.Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
+                for m in matcher.match_all(raw)])
+        themes = index.attribute_themes(store, index.read_theme_rules(THEME_RULES))
+        self.stdout.write(_("%(records)d records, %(works)d distinct works (%(merged)d "
+                            "duplicates merged).") % {
+            "records": dedupe.records, "works": dedupe.works, "merged": dedupe.merged})
+        self.stdout.write(_("%(looked)d new affiliation strings, %(resolved)d resolved to an "
+                            "institution.") % {"looked": looked, "resolved": resolved})
+        self.stdout.write(_("Works per theme: %(themes)s") % {
+            "themes": ", ".join(f"{k} {v}" for k, v in sorted(themes.items())) or "-"})
+
+    def _report(self, store, options):
+        import ibis
+
+        index.ensure_tables(store)
+        scope = Scope(sides=tuple(code.upper() for code in options["between"] or ("ARA", "QC")),
+                      since=options["since"], until=options["until"],
+                      doc_types=tuple(options["doc_types"] or ()),
+                      themes=tuple(options["themes"] or ()))
+        try:
+            report = compute(ibis.duckdb.from_connection(store.con), scope)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        data = report.as_dict()
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=True))
+            return
+        a, b = scope.sides
+        self.stdout.write(_("%(n)d co-publications between %(a)s and %(b)s.") % {
+            "n": report.copublications, "a": a, "b": b})
+        for year, count in report.copublications_by_year.items():
+            self.stdout.write(f"  {year}: {count}")
+
+    def _match(self, options):
+        try:
+            report = match_csv(self._matcher(), source=options["csv"], target=options["out"])
+        except CsvColumnError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(_("Cannot read or write the file: %(error)s") % {
+                "error": exc}) from exc
+        self.stdout.write(_("%(rows)d rows: %(matched)d matched, %(abstained)d left for "
+                            "review.") % {"rows": report.rows, "matched": report.matched,
+                                          "abstained": report.abstained})

@@ -1,0 +1,95 @@
+"""`jumelage observatory ingest | index | report --json | match` with the directory's registry."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.factories import InstitutionFactory, PoleFactory, oncopole
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "publications"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry():
+    clara, quebec = PoleFactory(), oncopole()
+    ucbl = InstitutionFactory(name_fr="Université Claude Bernard Lyon 1", acronym="UCBL",
+                              ror_id="029brtt94", city="Villeurbanne", country="FR",
+                              region="Auvergne-Rhône-Alpes", pole=clara)
+    clb = InstitutionFactory(name_fr="Centre Léon Bérard", acronym="CLB", ror_id="01cmnjq37",
+                             city="Lyon", country="FR", region="Auvergne-Rhône-Alpes",
+                             pole=clara, type="cancer_centre")
+    udem = InstitutionFactory(name_fr="Université de Montréal", acronym="UdeM",
+                              ror_id="0161xgx34", city="Montréal", country="CA",
+                              region="Québec", pole=quebec)
+    chum = InstitutionFactory(name_fr="Centre hospitalier de l’Université de Montréal",
+                              acronym="CHUM", ror_id="0410a8y51", city="Montréal", country="CA",
+                              region="Québec", pole=quebec, type="hospital")
+    chum.parents.add(udem)
+    hcl = InstitutionFactory(name_fr="Hospices Civils de Lyon", acronym="HCL",
+                             ror_id="01502ca60", city="Lyon", country="FR",
+                             region="Auvergne-Rhône-Alpes", pole=clara, type="hospital")
+    return {"ucbl": ucbl, "clb": clb, "udem": udem, "chum": chum, "hcl": hcl}
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("observatory", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_ingest_index_report_on_the_openalex_fixture(registry, tmp_path):
+    db = str(tmp_path / "o.duckdb")
+    out, err = run("--db", db, "ingest", "--source", "openalex",
+                   str(FIXTURES / "openalex/works.jsonl"))
+    assert out == ("3 records read from 1 files (0 already loaded, skipped); 4 records could "
+                   "not be read.\n")
+    assert err.splitlines()[0] == (
+        f"{FIXTURES}/openalex/works.jsonl:3: the line is not valid JSON (Unterminated string "
+        "starting at: line 1 column 44 (char 43))")
+
+    out, _ = run("--db", db, "index")
+    assert out.splitlines()[0] == "3 records, 3 distinct works (0 duplicates merged)."
+
+    out, _ = run("--db", db, "report", "--json")
+    report = json.loads(out)
+    # W4400000001 (2023): Centre Léon Bérard and Lyon 1 with the CHUM; W2000000002 stays in Lyon.
+    assert (report["copublications"], report["copublications_by_year"]) == (1, {"2023": 1})
+    assert report["institution_pairs"] == [
+        {"a": "01cmnjq37", "b": "0410a8y51", "count": 1},
+        {"a": "029brtt94", "b": "0410a8y51", "count": 1},
+    ]
+    assert report["scope"]["sides"] == [{"code": "ARA", "kind": "region"},
+                                        {"code": "QC", "kind": "region"}]
+
+
+def test_ingest_of_nothing_valid_fails_with_a_message(registry, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"No valid record was read\."):
+        run("--db", str(tmp_path / "o.duckdb"), "ingest", "--source", "openalex", str(bad))
+
+
+def test_match_writes_ror_id_and_confidence(registry, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,affiliation\n1,\"Centre Léon Bérard, 28 rue Laennec, 69008 Lyon, "
+                      "France\"\n2,\"Department of Physics, University of Tokyo, Japan\"\n",
+                      encoding="utf-8")
+    out, _ = run("match", "--csv", str(source), "--out", str(tmp_path / "out.csv"))
+    rows = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "id,affiliation,ror_id,confidence"
+    assert rows[1].startswith('1,"Centre Léon Bérard, 28 rue Laennec, 69008 Lyon, France",'
+                              "01cmnjq37,")
+    assert rows[2] == '2,"Department of Physics, University of Tokyo, Japan",,0.00'
+    assert out == "2 rows: 1 matched, 1 left for review.\n"
+
+
+def test_match_names_a_missing_column(registry, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,address\n1,Lyon\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="affiliation"):
+        run("match", "--csv", str(source), "--out", str(tmp_path / "out.csv"))
