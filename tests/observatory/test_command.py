@@ -93,3 +93,18 @@ def test_match_names_a_missing_column(registry, tmp_path):
     source.write_text("id,address\n1,Lyon\n", encoding="utf-8")
     with pytest.raises(CommandError, match="affiliation"):
         run("match", "--csv", str(source), "--out", str(tmp_path / "out.csv"))
+
+
+def test_report_on_pyspark_equals_duckdb(registry, tmp_path):
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed: the PySpark backend cannot start (CI runs it)")
+    db = str(tmp_path / "o.duckdb")
+    run("--db", db, "ingest", "--source", "openalex", str(FIXTURES / "openalex/works.jsonl"))
+    run("--db", db, "index")
+    on_duckdb, _ = run("--db", db, "report", "--json", "--between", "ARA", "CA")
+    on_spark, _ = run("--db", db, "report", "--json", "--between", "ARA", "CA",
+                      "--backend", "pyspark")
+    assert json.loads(on_spark) == json.loads(on_duckdb)
+    assert json.loads(on_duckdb)["copublications"] == 1

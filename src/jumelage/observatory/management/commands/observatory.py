@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from jumelage.observatory import selectors
 from jumelage.observatory.engine import index
+from jumelage.observatory.engine.backends import duckdb_backend, pyspark_backend
 from jumelage.observatory.engine.indicators import Scope, compute
 from jumelage.observatory.engine.ingest import ingest
 from jumelage.observatory.engine.matching import Matcher, Registry
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         p_report.add_argument("--type", action="append", dest="doc_types", choices=DOC_TYPES,
                               default=None)
         p_report.add_argument("--theme", action="append", dest="themes", default=None)
-        p_report.add_argument("--backend", choices=["duckdb"], default="duckdb")
+        p_report.add_argument("--backend", choices=["duckdb", "pyspark"], default="duckdb",
+                              help="pyspark needs Java and the `spark` extra")
         p_match = sub.add_parser("match", help="add ror_id and confidence to a CSV file")
         p_match.add_argument("--csv", type=Path, required=True)
         p_match.add_argument("--out", type=Path, required=True)
@@ -99,15 +101,15 @@ class Command(BaseCommand):
             "themes": ", ".join(f"{k} {v}" for k, v in sorted(themes.items())) or "-"})
 
     def _report(self, store, options):
-        import ibis
-
         index.ensure_tables(store)
         scope = Scope(sides=tuple(code.upper() for code in options["between"] or ("ARA", "QC")),
                       since=options["since"], until=options["until"],
                       doc_types=tuple(options["doc_types"] or ()),
                       themes=tuple(options["themes"] or ()))
         try:
-            report = compute(ibis.duckdb.from_connection(store.con), scope)
+            backend = (pyspark_backend(store) if options["backend"] == "pyspark"
+                       else duckdb_backend(store))
+            report = compute(backend, scope)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         data = report.as_dict()
