@@ -14,6 +14,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("directory/", include("jumelage.directory.urls")),
+    path("observatory/review/", include("jumelage.observatory.review_urls")),
+    path("observatory/", include("jumelage.observatory.urls")),
     path("accounts/preferences/", account_views.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),

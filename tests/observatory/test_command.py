@@ -108,3 +108,23 @@ def test_report_on_pyspark_equals_duckdb(registry, tmp_path):
                       "--backend", "pyspark")
     assert json.loads(on_spark) == json.loads(on_duckdb)
     assert json.loads(on_duckdb)["copublications"] == 1
+
+
+def test_network_writes_a_gexf_of_institutions(registry, tmp_path):
+    import networkx as nx
+
+    db = str(tmp_path / "o.duckdb")
+    run("--db", db, "ingest", "--source", "openalex", str(FIXTURES / "openalex/works.jsonl"))
+    run("--db", db, "index")
+    out, _ = run("--db", db, "network", "--kind", "institutions",
+                 "--out", str(tmp_path / "net.gexf"))
+    graph = nx.read_gexf(tmp_path / "net.gexf")
+    assert sorted(graph.edges()) == [("01cmnjq37", "029brtt94"), ("01cmnjq37", "0410a8y51"),
+                                     ("029brtt94", "0410a8y51")]
+    assert out.splitlines()[0] == f"3 nodes and 3 links written to {tmp_path / 'net.gexf'}."
+
+
+def test_network_refuses_an_unknown_format(registry, tmp_path):
+    with pytest.raises(CommandError, match=r"must end in \.gexf or \.graphml"):
+        run("--db", str(tmp_path / "o.duckdb"), "network", "--kind", "authors",
+            "--out", str(tmp_path / "net.csv"))

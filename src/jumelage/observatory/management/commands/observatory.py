@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from jumelage.observatory import selectors
-from jumelage.observatory.engine import index
+from jumelage.observatory.engine import index, networks
 from jumelage.observatory.engine.backends import duckdb_backend, pyspark_backend
 from jumelage.observatory.engine.indicators import Scope, compute
 from jumelage.observatory.engine.ingest import ingest
@@ -18,12 +18,27 @@ from jumelage.observatory.engine.matching import Matcher, Registry
 from jumelage.observatory.engine.matching.cli import CsvColumnError, match_csv
 from jumelage.observatory.engine.schema import DOC_TYPES, REASONS, SOURCES, ReadIssue
 from jumelage.observatory.engine.store import Store
+from jumelage.observatory.review_selectors import corrections_for_matcher
+from jumelage.observatory.services import apply_corrections_to_store
 
 THEME_RULES = Path(__file__).resolve().parents[2] / "engine" / "rules" / "themes.csv"
 
 
 def _issue_text(issue: ReadIssue) -> str:
     return f"{issue.location}: {_(REASONS[issue.code]) % issue.params}"
+
+
+def _add_scope_arguments(parser) -> None:
+    parser.add_argument("--between", nargs=2, metavar=("A", "B"), default=None,
+                        help="the two sides: region codes (ARA, QC) or country codes (FR, CA); "
+                             "default: the two poles' regions")
+    parser.add_argument("--since", type=int, default=None)
+    parser.add_argument("--until", type=int, default=None)
+    parser.add_argument("--type", action="append", dest="doc_types", choices=DOC_TYPES,
+                        default=None)
+    parser.add_argument("--theme", action="append", dest="themes", default=None)
+    parser.add_argument("--backend", choices=["duckdb", "pyspark"], default="duckdb",
+                        help="pyspark needs Java and the `spark` extra")
 
 
 class Command(BaseCommand):
@@ -39,16 +54,17 @@ class Command(BaseCommand):
         sub.add_parser("index", help="merge duplicates, resolve affiliations, find themes")
         p_report = sub.add_parser("report", help="compute the indicators")
         p_report.add_argument("--json", action="store_true", help="print one JSON object")
-        p_report.add_argument("--between", nargs=2, metavar=("A", "B"), default=None,
-                              help="the two sides: region codes (ARA, QC) or country codes "
-                                   "(FR, CA); default: the two poles' regions")
-        p_report.add_argument("--since", type=int, default=None)
-        p_report.add_argument("--until", type=int, default=None)
-        p_report.add_argument("--type", action="append", dest="doc_types", choices=DOC_TYPES,
-                              default=None)
-        p_report.add_argument("--theme", action="append", dest="themes", default=None)
-        p_report.add_argument("--backend", choices=["duckdb", "pyspark"], default="duckdb",
-                              help="pyspark needs Java and the `spark` extra")
+        _add_scope_arguments(p_report)
+        p_network = sub.add_parser("network", help="write a network of institutions or authors "
+                                                  "(GEXF or GraphML, for Gephi)")
+        p_network.add_argument("--kind", choices=["institutions", "authors"], required=True)
+        p_network.add_argument("--out", type=Path, required=True,
+                               help="FILE.gexf or FILE.graphml")
+        p_network.add_argument("--all-works", action="store_true",
+                               help="institutions: every work with an address on either side, "
+                                    "not only co-publications")
+        p_network.add_argument("--top", type=int, default=10)
+        _add_scope_arguments(p_network)
         p_match = sub.add_parser("match", help="add ror_id and confidence to a CSV file")
         p_match.add_argument("--csv", type=Path, required=True)
         p_match.add_argument("--out", type=Path, required=True)
@@ -65,7 +81,7 @@ class Command(BaseCommand):
         if not records:
             raise CommandError(_("The directory has no institution with a ROR id: load the "
                                  "registry first with `jumelage import_ror PATH`."))
-        return Matcher(Registry(records))
+        return Matcher(Registry(records), corrections=corrections_for_matcher())
 
     def _ingest(self, store, options):
         progress = tqdm(unit=_(" records"), disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -85,7 +101,10 @@ class Command(BaseCommand):
         dedupe = index.build_work_map(store)
         records = selectors.institution_records()
         index.load_institutions(store, records)
-        matcher = Matcher(Registry(records)) if records else None
+        # Staff's corrections first: the strings they decided are never matched again.
+        apply_corrections_to_store(store=store)
+        matcher = (Matcher(Registry(records), corrections=corrections_for_matcher())
+                   if records else None)
         looked, resolved = (0, 0)
         if matcher is not None:
             looked, resolved = index.resolve_affiliations(store, lambda raw: [
@@ -100,16 +119,45 @@ class Command(BaseCommand):
         self.stdout.write(_("Works per theme: %(themes)s") % {
             "themes": ", ".join(f"{k} {v}" for k, v in sorted(themes.items())) or "-"})
 
+    @staticmethod
+    def _scope(options) -> Scope:
+        return Scope(sides=tuple(code.upper() for code in options["between"] or ("ARA", "QC")),
+                     since=options["since"], until=options["until"],
+                     doc_types=tuple(options["doc_types"] or ()),
+                     themes=tuple(options["themes"] or ()))
+
+    @staticmethod
+    def _backend(store, options):
+        return (pyspark_backend(store) if options["backend"] == "pyspark"
+                else duckdb_backend(store))
+
+    def _network(self, store, options):
+        index.ensure_tables(store)
+        out = options["out"]
+        try:
+            backend = self._backend(store, options)
+            scope = self._scope(options)
+            graph = (networks.institution_network(
+                        backend, scope, copublications_only=not options["all_works"])
+                     if options["kind"] == "institutions"
+                     else networks.author_network(backend, scope))
+            networks.export(graph, out)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(_("Cannot read or write the file: %(error)s") % {
+                "error": exc}) from exc
+        self.stdout.write(_("%(nodes)d nodes and %(edges)d links written to %(file)s.") % {
+            "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "file": out})
+        self.stdout.write(_("Highest betweenness:"))
+        for row in networks.top_nodes(graph, by="betweenness", n=options["top"]):
+            self.stdout.write(f"  {row['label']}: {row['value']:.4f}")
+
     def _report(self, store, options):
         index.ensure_tables(store)
-        scope = Scope(sides=tuple(code.upper() for code in options["between"] or ("ARA", "QC")),
-                      since=options["since"], until=options["until"],
-                      doc_types=tuple(options["doc_types"] or ()),
-                      themes=tuple(options["themes"] or ()))
+        scope = self._scope(options)
         try:
-            backend = (pyspark_backend(store) if options["backend"] == "pyspark"
-                       else duckdb_backend(store))
-            report = compute(backend, scope)
+            report = compute(self._backend(store, options), scope)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         data = report.as_dict()

@@ -1,0 +1,271 @@
+"""The observatory pages' reads: the DuckDB store, opened read-only, and the indicators on it.
+
+The store is the file at settings.JUMELAGE_OBSERVATORY_DB, filled by `jumelage observatory
+ingest` and `jumelage observatory index`. Every read opens it read-only and closes it at once,
+so that the command can write between two page views. Reports are cached under the file's
+size and modification time: a new load changes both, and the next page view recomputes.
+"""
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+from django.conf import settings
+from django.core.cache import cache
+
+from jumelage.observatory.engine.indicators import (
+    REGION_CODES,
+    Report,
+    Scope,
+    _link_places,
+    _links,
+    _scoped_works,
+    _side_places,
+    compute,
+)
+
+# The tables `jumelage observatory index` adds to those of the loaded records.
+INDEX_TABLES = frozenset({"work_map", "institutions", "resolutions", "work_themes"})
+RECORD_TABLES = frozenset({"works", "authorships", "affiliations"})
+CACHE_SECONDS = 6 * 3600
+
+
+class StoreUnavailable(Exception):
+    """The store cannot give figures. `reason`: missing, not_indexed, busy or unreadable."""
+
+    def __init__(self, reason: str, *, path: Path, detail: str = ""):
+        super().__init__(f"{reason}: {path} {detail}".strip())
+        self.reason, self.path, self.detail = reason, path, detail
+
+
+def store_path() -> Path:
+    return Path(settings.JUMELAGE_OBSERVATORY_DB)
+
+
+def _fingerprint(path: Path) -> str:
+    parts = [str(path.resolve())]
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        if candidate.exists():
+            stat = candidate.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+@contextlib.contextmanager
+def _connect() -> Iterator[duckdb.DuckDBPyConnection]:
+    path = store_path()
+    if not path.is_file():
+        raise StoreUnavailable("missing", path=path)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        reason = "busy" if "lock" in str(exc).lower() else "unreadable"
+        raise StoreUnavailable(reason, path=path, detail=str(exc)) from exc
+    except duckdb.Error as exc:
+        raise StoreUnavailable("unreadable", path=path, detail=str(exc)) from exc
+    try:
+        tables = {name for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if not tables >= RECORD_TABLES:
+            raise StoreUnavailable("unreadable", path=path,
+                                   detail="not an observatory store")
+        if not tables >= INDEX_TABLES:
+            raise StoreUnavailable("not_indexed", path=path)
+        yield con
+    finally:
+        con.close()
+
+
+def _cached(key: str, compute_value):
+    path = store_path()
+    if not path.is_file():
+        raise StoreUnavailable("missing", path=path)
+    full_key = f"observatory:{_fingerprint(path)}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute_value()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def _scope_key(scope: Scope) -> str:
+    return hashlib.sha256(repr(scope).encode()).hexdigest()[:24]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportData:
+    report: Report
+    # ORCID iD -> the name the sources give most often for it (top co-authors are keyed by
+    # ORCID when they have one).
+    orcid_names: dict[str, str]
+
+
+def report(*, scope: Scope) -> ReportData:
+    """The indicators of `scope` (cached until the store changes)."""
+
+    def compute_value() -> ReportData:
+        with _connect() as con:
+            result = compute(ibis.duckdb.from_connection(con), scope)
+            orcids = [row["author"] for row in result.top_coauthors
+                      if _looks_like_orcid(row["author"])]
+            return ReportData(report=result, orcid_names=_orcid_names(con, orcids))
+
+    return _cached(f"report:{_scope_key(scope)}", compute_value)
+
+
+def theme_codes() -> list[str]:
+    """The themes the index found in at least one work."""
+
+    def compute_value() -> list[str]:
+        with _connect() as con:
+            return [code for (code,) in con.execute(
+                "SELECT DISTINCT theme FROM work_themes ORDER BY theme").fetchall()]
+
+    return _cached("themes", compute_value)
+
+
+def _looks_like_orcid(value: str | None) -> bool:
+    return bool(value) and len(value) == 19 and value[4] == "-" and value[:4].isdigit()
+
+
+def _orcid_names(con, orcids: list[str]) -> dict[str, str]:
+    if not orcids:
+        return {}
+    rows = con.execute("""
+        SELECT orcid, name FROM (
+            SELECT orcid, name, row_number() OVER (
+                PARTITION BY orcid ORDER BY count(*) DESC, name) AS rank
+            FROM authorships WHERE orcid IN (SELECT unnest(?)) GROUP BY orcid, name)
+        WHERE rank = 1""", [orcids]).fetchall()
+    return dict(rows)
+
+
+# --- the drill-down: the co-publications themselves -------------------------------------------
+
+@dataclass(frozen=True)
+class WorkRow:
+    work_id: str
+    title: str
+    year: int | None
+    doi: str | None
+    venue: str | None
+    doc_type: str | None
+    institutions: dict[str, list[str]]  # side code -> ROR ids of the side's institutions
+
+    @property
+    def doi_url(self) -> str:
+        if not self.doi:
+            return ""
+        return self.doi if self.doi.startswith("http") else f"https://doi.org/{self.doi}"
+
+
+def _copublications(con, scope: Scope) -> tuple[ir.Table, dict[str, ir.Table]]:
+    """The scope's co-publications (representative records) and each side's places, as
+    indicators.compute finds them. `con` is an Ibis backend."""
+    institutions = con.table("institutions")
+    region_codes = {r for r in institutions.region_code.to_pyarrow().to_pylist() if r}
+    region_codes |= set(REGION_CODES.values())
+    rep = _scoped_works(con, scope)
+    places = _link_places(con, _links(con, rep))
+    sides = {code: _side_places(places, code, region_codes) for code in scope.sides}
+    side_a, side_b = (sides[code].select("work_id").distinct() for code in scope.sides)
+    copubs = side_a.join(side_b, "work_id").select("work_id")
+    return rep.semi_join(copubs, "work_id"), sides
+
+
+@dataclass(frozen=True)
+class _WorkQueries:
+    """The drill-down's SQL, compiled once per scope: Ibis takes longer to compile these
+    expressions than DuckDB takes to run them."""
+
+    works: str  # work_id, title, year, doi, venue, doc_type of each co-publication
+    places: dict[str, str]  # side code -> (work_id, ror_id) of the side's institutions
+
+
+def _work_queries(con: duckdb.DuckDBPyConnection, scope: Scope) -> _WorkQueries:
+    def compile_queries() -> _WorkQueries:
+        co_rep, sides = _copublications(ibis.duckdb.from_connection(con), scope)
+        works = co_rep.select("work_id", "title", "year", "doi", "venue", "doc_type")
+        places = {code: ibis.to_sql(rows.filter(rows.ror_id.notnull()).select(
+                      "work_id", "ror_id").distinct())
+                  for code, rows in sides.items()}
+        return _WorkQueries(works=ibis.to_sql(works), places=places)
+
+    return _cached(f"works-sql:{_scope_key(scope)}", compile_queries)
+
+
+def _work_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, offset: int = 0,
+               limit: int | None = None) -> list[WorkRow]:
+    queries = _work_queries(con, scope)
+    sql = (f"SELECT * FROM ({queries.works}) ORDER BY year DESC NULLS LAST, "  # noqa: S608 - compiled by Ibis
+           "title NULLS LAST, work_id")
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [limit, offset]
+    cursor = con.execute(sql, params)
+    columns = [column[0] for column in cursor.description]
+    rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    ids = [row["work_id"] for row in rows]
+    by_work: dict[str, dict[str, list[str]]] = {}
+    for code, places in queries.places.items():
+        found = con.execute(
+            f"SELECT work_id, ror_id FROM ({places}) WHERE work_id IN (SELECT unnest(?)) "  # noqa: S608 - compiled by Ibis
+            "ORDER BY work_id, ror_id", [ids]).fetchall()
+        for work_id, ror_id in found:
+            by_work.setdefault(work_id, {}).setdefault(code, []).append(ror_id)
+    return [WorkRow(work_id=r["work_id"], title=r["title"] or "", year=r["year"], doi=r["doi"],
+                    venue=r["venue"], doc_type=r["doc_type"],
+                    institutions={code: by_work.get(r["work_id"], {}).get(code, [])
+                                  for code in scope.sides})
+            for r in rows]
+
+
+class WorkList:
+    """The co-publications of a scope as a sequence a Paginator can page through: it counts
+    them in one query and reads only the requested slice."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope, *,
+                 count: int | None = None):
+        self.con, self.scope = con, scope
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            works = _work_queries(self.con, self.scope).works
+            self._count = self.con.execute(
+                f"SELECT count(*) FROM ({works})").fetchone()[0]  # noqa: S608 - compiled by Ibis
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("WorkList takes slices only")
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        if stop <= start:
+            return []
+        return _work_rows(self.con, self.scope, offset=start, limit=stop - start)
+
+
+@contextlib.contextmanager
+def work_list(*, scope: Scope, count: int | None = None) -> Iterator[WorkList]:
+    """The scope's co-publications, newest first, readable while the block runs. `count`,
+    when known (the report's number of co-publications), saves counting them again."""
+    with _connect() as con:
+        yield WorkList(con, scope, count=count)
+
+
+def all_works(*, scope: Scope) -> list[WorkRow]:
+    """Every co-publication of the scope, newest first (for the export)."""
+    with _connect() as con:
+        return _work_rows(con, scope)

@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from jumelage.observatory import views
+
+app_name = "observatory"
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("works/", views.works, name="works"),
+    re_path(r"^export/(?P<table>[a-z-]+)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+]
