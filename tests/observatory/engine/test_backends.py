@@ -5,10 +5,9 @@ import shutil
 
 import pytest
 
-from jumelage.observatory.engine import index
 from jumelage.observatory.engine.backends import duckdb_backend, pyspark_backend
 from jumelage.observatory.engine.indicators import Scope, compute
-from tests.observatory.engine.test_indicators import CORPUS, INSTITUTIONS, RESOLVED
+from tests.observatory.engine.test_indicators import build_store
 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     if os.environ.get("CI"):
@@ -30,22 +29,7 @@ def spark():
 
 @pytest.fixture
 def store(tmp_path):
-    from jumelage.observatory.engine.store import Store
-
-    with Store(tmp_path / "o.duckdb") as opened:
-        for source, works in CORPUS.items():
-            path = tmp_path / f"{source}.jsonl"
-            path.write_text("", encoding="utf-8")
-            with opened.loading(path=path, source=source) as load:
-                for item in works:
-                    load.add(item)
-        index.build_work_map(opened)
-        index.load_institutions(opened, INSTITUTIONS)
-        index.resolve_affiliations(opened, lambda raw: [
-            index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-        ] if raw in RESOLVED else [])
-        index.attribute_themes(opened, [
-            index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
+    with build_store(tmp_path) as opened:
         yield opened
 
 

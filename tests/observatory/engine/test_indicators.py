@@ -73,23 +73,29 @@ CORPUS = {
 RESOLVED = {"Centre Léon Bérard, Lyon, France": CLB, "CHUM, Montréal, QC, Canada": CHUM}
 
 
+def build_store(tmp_path, corpus=CORPUS) -> Store:
+    """A store of `corpus`, indexed, with INSTITUTIONS and the RESOLVED strings."""
+    opened = Store(tmp_path / "o.duckdb")
+    for source, works in corpus.items():
+        path = tmp_path / f"{source}.jsonl"
+        path.write_text("", encoding="utf-8")
+        with opened.loading(path=path, source=source) as load:
+            for item in works:
+                load.add(item)
+    index.build_work_map(opened)
+    index.load_institutions(opened, INSTITUTIONS)
+    index.resolve_affiliations(opened, lambda raw: [
+        index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
+    ] if raw in RESOLVED else [])
+    index.attribute_themes(opened, [
+        index.ThemeRule(theme="cell-therapy", field="topic", pattern="cell therapy"),
+        index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
+    return opened
+
+
 @pytest.fixture
 def store(tmp_path):
-    with Store(tmp_path / "o.duckdb") as opened:
-        for source, works in CORPUS.items():
-            path = tmp_path / f"{source}.jsonl"
-            path.write_text("", encoding="utf-8")
-            with opened.loading(path=path, source=source) as load:
-                for item in works:
-                    load.add(item)
-        index.build_work_map(opened)
-        index.load_institutions(opened, INSTITUTIONS)
-        index.resolve_affiliations(opened, lambda raw: [
-            index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-        ] if raw in RESOLVED else [])
-        index.attribute_themes(opened, [
-            index.ThemeRule(theme="cell-therapy", field="topic", pattern="cell therapy"),
-            index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
+    with build_store(tmp_path) as opened:
         yield opened
 
 

@@ -14,7 +14,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from jumelage.observatory.engine import index
 from jumelage.observatory.engine.indicators import Scope
 from jumelage.observatory.engine.networks import (
     add_centralities,
@@ -23,18 +22,16 @@ from jumelage.observatory.engine.networks import (
     institution_network,
     top_nodes,
 )
-from jumelage.observatory.engine.store import Store
 from tests.observatory.engine.test_indicators import (
     CHUM,
     CLB,
     CORPUS,
     HCL,
-    INSTITUTIONS,
     MCGILL,
-    RESOLVED,
     UDEM,
     aff,
     author,
+    build_store,
     work,
 )
 
@@ -42,26 +39,6 @@ ALICE = "0000-0002-1825-0097"
 # W6, 2021: CLB with HCL, a collaboration inside ARA that links HCL to the rest.
 W6 = work("openalex", "W6", 2021, author(1, "Emma Petit", aff("CLB", CLB)),
           author(2, "Inès Girard", aff("HCL", HCL)), doi="10.1000/w6")
-
-
-def build_store(tmp_path, corpus):
-    """As test_indicators.py's `store` fixture builds it."""
-    opened = Store(tmp_path / "o.duckdb")
-    for source, works in corpus.items():
-        path = tmp_path / f"{source}.jsonl"
-        path.write_text("", encoding="utf-8")
-        with opened.loading(path=path, source=source) as load:
-            for item in works:
-                load.add(item)
-    index.build_work_map(opened)
-    index.load_institutions(opened, INSTITUTIONS)
-    index.resolve_affiliations(opened, lambda raw: [
-        index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-    ] if raw in RESOLVED else [])
-    index.attribute_themes(opened, [
-        index.ThemeRule(theme="cell-therapy", field="topic", pattern="cell therapy"),
-        index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
-    return opened
 
 
 @pytest.fixture
