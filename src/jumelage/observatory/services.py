@@ -96,8 +96,7 @@ def apply_corrections_to_store(*, store: Store) -> int:
             if (key := correction_key(raw)) in corrections]
     table = pa.table({"raw": [r[0] for r in rows], "ror_id": [r[1] for r in rows],
                       "confidence": [1.0] * len(rows), "method": [CORRECTION_METHOD] * len(rows)},
-                     schema=pa.schema([("raw", pa.string()), ("ror_id", pa.string()),
-                                       ("confidence", pa.float64()), ("method", pa.string())]))
+                     schema=index.RESOLUTION_SCHEMA)
     con.register("corrected", table)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -117,9 +117,7 @@ def build_work_map(store: Store) -> DedupeReport:
     table = pa.table(out, schema=pa.schema([("source", pa.string()), ("source_id", pa.string()),
                                             ("work_id", pa.string()),
                                             ("representative", pa.bool_())]))
-    con.register("new_work_map", table)
-    con.execute("INSERT INTO work_map SELECT * FROM new_work_map")
-    con.unregister("new_work_map")
+    store.append("work_map", table)
     return DedupeReport(records=len(rows), works=len(groups))
 
 
@@ -145,10 +143,12 @@ def load_institutions(store: Store, institutions: Iterable[dict]) -> int:
             ("ror_id", pa.string()), ("name", pa.string()), ("country_code", pa.string()),
             ("region_code", pa.string()), ("pole", pa.string()),
             ("parent_ids", pa.list_(pa.string()))]))
-        store.con.register("new_institutions", table)
-        store.con.execute("INSERT INTO institutions SELECT * FROM new_institutions")
-        store.con.unregister("new_institutions")
+        store.append("institutions", table)
     return len(rows)
+
+
+RESOLUTION_SCHEMA = pa.schema([("raw", pa.string()), ("ror_id", pa.string()),
+                               ("confidence", pa.float64()), ("method", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -168,17 +168,24 @@ def resolve_affiliations(store: Store,
         SELECT DISTINCT a.raw FROM affiliations a
         WHERE len(a.ror_ids) = 0 AND a.raw <> ''
           AND a.raw NOT IN (SELECT raw FROM resolutions)""").fetchall()]
-    out: list[tuple[str, str | None, float, str]] = []
+    columns: dict[str, list] = {name: [] for name in RESOLUTION_SCHEMA.names}
+
+    def add(raw: str, ror_id: str | None, confidence: float, method: str) -> None:
+        for name, value in zip(RESOLUTION_SCHEMA.names, (raw, ror_id, confidence, method),
+                               strict=True):
+            columns[name].append(value)
+
     resolved = 0
     for raw in pending:
         found = resolve(raw)
         if found:
             resolved += 1
-            out.extend((raw, r.ror_id, r.confidence, r.method) for r in found)
+            for r in found:
+                add(raw, r.ror_id, r.confidence, r.method)
         else:
-            out.append((raw, None, 0.0, "abstained"))
-    if out:
-        store.con.executemany("INSERT INTO resolutions VALUES (?, ?, ?, ?)", out)
+            add(raw, None, 0.0, "abstained")
+    # One Arrow batch: row-by-row inserts took two thirds of the pipeline's time at 1M works.
+    store.append("resolutions", pa.table(columns, schema=RESOLUTION_SCHEMA))
     return len(pending), resolved
 
 
@@ -225,6 +232,7 @@ def attribute_themes(store: Store, rules: list[ThemeRule]) -> dict[str, int]:
         out.extend((work_id, theme) for theme in themes)
         for theme in themes:
             counts[theme] = counts.get(theme, 0) + 1
-    if out:
-        store.con.executemany("INSERT INTO work_themes VALUES (?, ?)", out)
+    store.append("work_themes", pa.table(
+        {"work_id": [w for w, _ in out], "theme": [t for _, t in out]},
+        schema=pa.schema([("work_id", pa.string()), ("theme", pa.string())])))
     return counts

@@ -116,6 +116,16 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
+    def append(self, table: str, rows: pa.Table) -> None:
+        """Insert an Arrow table's rows into `table` in one statement (columns in order)."""
+        if rows.num_rows == 0:
+            return
+        self.con.register("rows_to_append", rows)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM rows_to_append")  # noqa: S608
+        finally:
+            self.con.unregister("rows_to_append")
+
     def counts(self) -> dict[str, int]:
         return {table: self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
                 for table in ("files", *RECORD_TABLES, "issues")}
@@ -179,10 +189,7 @@ class FileLoad:
             con.unregister("incoming_keys")
         for table, rows in self._rows.items():
             if rows:
-                batch = pa.Table.from_pylist(rows, schema=ARROW_SCHEMAS[table])
-                con.register("incoming", batch)
-                con.execute(f"INSERT INTO {table} SELECT * FROM incoming")  # noqa: S608
-                con.unregister("incoming")
+                self.store.append(table, pa.Table.from_pylist(rows, schema=ARROW_SCHEMAS[table]))
                 rows.clear()
         if self._issue_rows:
             con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?)", self._issue_rows)
