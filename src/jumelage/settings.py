@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jumelage.accounts",
     "jumelage.directory",
     "jumelage.observatory",
+    "jumelage.matching",
 ]
 
 MIDDLEWARE = [

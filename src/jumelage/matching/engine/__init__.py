@@ -1,0 +1,1 @@
+"""The matching engine: plain Python (numpy, scikit-learn, OR-Tools), no Django import."""
