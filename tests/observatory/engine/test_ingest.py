@@ -118,3 +118,45 @@ def test_pubmed_text_and_xml_are_told_apart_by_content(store, tmp_path):
     # The same counts as the text and XML readers give for these files on their own.
     assert [(Path(f.path).name, f.works) for f in report.files] == [
         ("records.txt", 4), ("pubmed_article_set.xml", 6)]
+
+
+def _table_dump(store):
+    """Every record table's rows in a stable order (the file column aside)."""
+    queries = {
+        "works": "SELECT * EXCLUDE (file) FROM works ORDER BY source, source_id, location",
+        "authorships": "SELECT * FROM authorships ORDER BY ALL",
+        "affiliations": "SELECT * FROM affiliations ORDER BY ALL",
+        "abstracts": "SELECT * FROM abstracts ORDER BY ALL",
+        "issues": "SELECT location, code, params, reason FROM issues ORDER BY location",
+        "files": "SELECT path, source, works, issues FROM files ORDER BY path",
+    }
+    return {name: store.con.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+@pytest.mark.parametrize("source, folder", [("openalex", "openalex"), ("pubmed", "pubmed"),
+                                            ("wos", "wos"), ("scopus", "scopus")])
+def test_two_reading_processes_load_the_same_rows_as_one(tmp_path, source, folder):
+    with Store(tmp_path / "one.duckdb") as one, Store(tmp_path / "two.duckdb") as two:
+        report_one = ingest(store=one, source=source, paths=[FIXTURES / folder])
+        report_two = ingest(store=two, source=source, paths=[FIXTURES / folder], jobs=2)
+        assert ([str(i) for i in report_two.issues], report_two.works,
+                report_two.files_loaded) == ([str(i) for i in report_one.issues],
+                                             report_one.works, report_one.files_loaded)
+        assert report_one.works > 0
+        assert _table_dump(two) == _table_dump(one)
+
+
+def test_two_reading_processes_skip_loaded_files_and_replace_newer_records(store, tmp_path):
+    first = tmp_path / "part_000.jsonl"
+    shutil.copy(FIXTURES / "openalex/works.jsonl", first)
+    ingest(store=store, source="openalex", paths=[first], jobs=2)
+    newer = tmp_path / "part_001.jsonl"
+    newer.write_text('{"id": "W2000000002", "title": "Corrected title", '
+                     '"publication_year": 2013}\n', encoding="utf-8")
+    again = ingest(store=store, source="openalex", paths=[first, newer], jobs=2)
+    assert [(Path(f.path).name, f.skipped, f.works) for f in again.files] == [
+        ("part_000.jsonl", True, 0), ("part_001.jsonl", False, 1)]
+    assert _rows(store, "SELECT title, year, n_authors FROM works "
+                        "WHERE source_id = 'W2000000002'") == [("Corrected title", 2013, 0)]
+    assert _rows(store, "SELECT count(*) FROM authorships WHERE source_id = 'W2000000002'") \
+        == [(0,)]

@@ -131,6 +131,63 @@ class Store:
                 for table in ("files", *RECORD_TABLES, "issues")}
 
 
+class RowBuffer:
+    """Rows of works for the record tables, gathered column by column, taken as Arrow tables."""
+
+    def __init__(self, *, file: str):
+        self.file = file
+        self.works = 0
+        self._columns = {table: {name: [] for name in schema.names}
+                         for table, schema in ARROW_SCHEMAS.items()}
+
+    def add(self, work: Work) -> None:
+        self.works += 1
+        works = self._columns["works"]
+        for name, value in (
+                ("source", work.source), ("source_id", work.source_id), ("file", self.file),
+                ("location", work.location), ("title", work.title), ("year", work.year),
+                ("doc_type", work.doc_type), ("doi", work.doi), ("pmid", work.pmid),
+                ("venue", work.venue), ("language", work.language),
+                ("cited_by_count", work.cited_by_count), ("fwci", work.fwci),
+                ("is_oa", work.is_open_access), ("topics", list(work.topics)),
+                ("mesh_terms", list(work.mesh_terms)), ("keywords", list(work.keywords)),
+                ("n_authors", len(work.authorships))):
+            works[name].append(value)
+        authorships, affiliations = self._columns["authorships"], self._columns["affiliations"]
+        for authorship in work.authorships:
+            for name, value in (
+                    ("source", work.source), ("source_id", work.source_id),
+                    ("position", authorship.position), ("name", authorship.name),
+                    ("orcid", authorship.orcid),
+                    ("is_corresponding", authorship.is_corresponding),
+                    ("n_affiliations", len(authorship.affiliations))):
+                authorships[name].append(value)
+            for seq, affiliation in enumerate(authorship.affiliations, start=1):
+                for name, value in (
+                        ("source", work.source), ("source_id", work.source_id),
+                        ("position", authorship.position), ("seq", seq),
+                        ("raw", affiliation.raw), ("ror_ids", list(affiliation.ror_ids)),
+                        ("country_codes", list(affiliation.country_codes))):
+                    affiliations[name].append(value)
+        if work.abstract:
+            abstracts = self._columns["abstracts"]
+            abstracts["source"].append(work.source)
+            abstracts["source_id"].append(work.source_id)
+            abstracts["abstract"].append(work.abstract)
+
+    def __len__(self) -> int:
+        return len(self._columns["works"]["source"])
+
+    def take(self) -> dict[str, pa.Table]:
+        """The rows gathered since the last call, one Arrow table per record table."""
+        tables = {}
+        for table, columns in self._columns.items():
+            tables[table] = pa.table(columns, schema=ARROW_SCHEMAS[table])
+            for values in columns.values():
+                values.clear()
+        return tables
+
+
 class FileLoad:
     """Buffers the rows of one file and writes them in Arrow batches."""
 
@@ -138,7 +195,7 @@ class FileLoad:
         self.store, self.path, self.source, self.batch_size = store, path, source, batch_size
         self.works = 0
         self.issues = 0
-        self._rows: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
+        self._buffer = RowBuffer(file=str(path))
         self._issue_rows: list[tuple[str, str, str, str, str]] = []
 
     def add(self, item: Work | ReadIssue) -> None:
@@ -148,49 +205,38 @@ class FileLoad:
                                      json.dumps(item.params, default=str), item.reason))
             return
         self.works += 1
-        self._add_work(item)
-        if len(self._rows["works"]) >= self.batch_size:
+        self._buffer.add(item)
+        if len(self._buffer) >= self.batch_size:
             self.flush()
 
-    def _add_work(self, work: Work) -> None:
-        key = {"source": work.source, "source_id": work.source_id}
-        self._rows["works"].append({
-            **key, "file": str(self.path), "location": work.location, "title": work.title,
-            "year": work.year, "doc_type": work.doc_type, "doi": work.doi, "pmid": work.pmid,
-            "venue": work.venue, "language": work.language,
-            "cited_by_count": work.cited_by_count, "fwci": work.fwci,
-            "is_oa": work.is_open_access, "topics": list(work.topics),
-            "mesh_terms": list(work.mesh_terms), "keywords": list(work.keywords),
-            "n_authors": len(work.authorships)})
-        for authorship in work.authorships:
-            self._rows["authorships"].append({
-                **key, "position": authorship.position, "name": authorship.name,
-                "orcid": authorship.orcid, "is_corresponding": authorship.is_corresponding,
-                "n_affiliations": len(authorship.affiliations)})
-            for seq, affiliation in enumerate(authorship.affiliations, start=1):
-                self._rows["affiliations"].append({
-                    **key, "position": authorship.position, "seq": seq, "raw": affiliation.raw,
-                    "ror_ids": list(affiliation.ror_ids),
-                    "country_codes": list(affiliation.country_codes)})
-        if work.abstract:
-            self._rows["abstracts"].append({**key, "abstract": work.abstract})
+    def add_parquet(self, files: dict[str, str], *, works: int) -> None:
+        """Rows another process wrote as Parquet files (one per record table, same columns)."""
+        self.flush()
+        con = self.store.con
+        if works_file := files.get("works"):
+            for table in RECORD_TABLES:
+                con.execute(f"""DELETE FROM {table} WHERE (source, source_id) IN
+                                (SELECT source, source_id FROM read_parquet(?))""",  # noqa: S608
+                            [works_file])
+        for table in RECORD_TABLES:
+            if table in files:
+                con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)",  # noqa: S608
+                            [files[table]])
+        self.works += works
 
     def flush(self) -> None:
         con = self.store.con
-        works = self._rows["works"]
-        if works:
-            keys = pa.table({"source": [w["source"] for w in works],
-                             "source_id": [w["source_id"] for w in works]})
-            con.register("incoming_keys", keys)
+        tables = self._buffer.take()
+        works = tables["works"]
+        if works.num_rows:
+            con.register("incoming_keys", works.select(["source", "source_id"]))
             for table in RECORD_TABLES:
                 # A newer version of a record replaces the one loaded before.
                 con.execute(f"""DELETE FROM {table} WHERE (source, source_id) IN
                                 (SELECT source, source_id FROM incoming_keys)""")  # noqa: S608
             con.unregister("incoming_keys")
-        for table, rows in self._rows.items():
-            if rows:
-                self.store.append(table, pa.Table.from_pylist(rows, schema=ARROW_SCHEMAS[table]))
-                rows.clear()
+        for table, rows in tables.items():
+            self.store.append(table, rows)
         if self._issue_rows:
             con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?)", self._issue_rows)
             self._issue_rows.clear()
