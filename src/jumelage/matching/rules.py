@@ -1,0 +1,21 @@
+"""Who may run and change a review exercise's assignment, and find partners."""
+
+import rules
+
+from jumelage.accounts.rules import is_pole_staff, is_pole_staff_of, is_site_admin
+
+
+@rules.predicate
+def is_exercise_manager(user, exercise) -> bool:
+    """Staff of the pole that manages the exercise; of either pole when it names none."""
+    if exercise is None:
+        return False
+    if exercise.pole_id is None:
+        return bool(is_pole_staff(user))
+    return bool(is_pole_staff_of(user, exercise))
+
+
+can_manage_exercise = is_exercise_manager | is_site_admin
+
+# See suggestions, conflicts and loads; run the solver; assign, swap and remove by hand.
+rules.add_perm("matching.manage_exercise", can_manage_exercise)
