@@ -9,19 +9,24 @@ synthetic snapshot of bench/observatory/generate.py (made once under /tmp and re
 2. *pipeline*: `ingest` with the engine's OpenAlex reader → `build_work_map` →
    `load_institutions` (the ROR subset, region codes from its `partner_region`) →
    `resolve_affiliations` with the `Matcher` → `attribute_themes` → `compute` (ARA–QC) on
-   DuckDB, in a new DuckDB file under /tmp;
-3. *fast path* (unless `--no-fast`): the same with the ingestion done inside DuckDB
-   (bench/observatory/fast_openalex.py, a proposal) instead of the Python reader.
+   DuckDB, in a new DuckDB file under /tmp, with one reading process (`ingest(jobs=1)`);
+3. the same with two processes (`ingest(jobs=2)` and `resolve_affiliations(jobs=2)`, unless
+   `--one-process`); the tables
+   written are checked to be identical (row counts and order-independent hashes);
+4. with `--fast`: the ingestion done inside DuckDB (bench/observatory/fast_openalex.py, a
+   proposal) instead of the Python reader.
 
 Each run is a fresh process, so its peak memory is its own: peak resident memory (RSS, which
 includes DuckDB's) per stage, read from /proc/self/status (VmHWM, reset between stages) or,
-where that is not available, from `resource.getrusage`. Prints works per second per stage, the
+where that is not available, from `resource.getrusage`; with two reading processes, the
+largest of theirs is added (an upper bound of what the run held at once). CPU time counts the
+reading processes too. Prints works per second per stage, the
 ratio of the pipeline's throughput to the raw scan's, and Markdown tables for
 docs/performance.md.
 
     .venv/bin/python -m bench.observatory.pipeline                          # 10k and 100k works
     .venv/bin/python -m bench.observatory.pipeline --sizes 10000 100000 1000000
-    .venv/bin/python -m bench.observatory.pipeline --data /tmp/my-synth --no-fast
+    .venv/bin/python -m bench.observatory.pipeline --data /tmp/my-synth --one-process
 """
 
 from __future__ import annotations
@@ -92,9 +97,18 @@ def peak_rss() -> int:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process, all its threads (DuckDB's too), user and system."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process, all its threads (DuckDB's too), user and system, and of the
+    child processes it has waited for (the reading processes of `ingest(jobs=2)`)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def children_peak_rss() -> int:
+    """The largest peak resident memory of the child processes waited for so far, in bytes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
 class Stages:
@@ -114,84 +128,10 @@ class Stages:
         info["seconds"] = time.perf_counter() - start
         info["cpu"] = cpu_seconds() - cpu
         info["peak_rss"] = peak_rss()
+        info["children_peak_rss"] = children_peak_rss()
         self.rows.append(info)
         print(f"    {name}: {info['seconds']:.1f} s ({info['cpu']:.1f} s CPU), peak RSS "
               f"{info['peak_rss'] / 2**20:,.0f} MiB", file=sys.stderr, flush=True)
-
-
-# --- what-if: the later stages with their rows written in bulk ---------------------------------
-#
-# `resolve_affiliations` and `attribute_themes` (engine/index.py) write their rows with
-# DuckDB's `executemany`, about 0.4 ms per row. These variants are the same functions with one
-# change, the rows written as one Arrow table (as store.py writes the records); the worker
-# checks that they fill the same tables as the engine's functions.
-
-def _insert_arrow(store, table: str, columns: dict[str, list], schema) -> None:
-    import pyarrow as pa
-
-    batch = pa.table(columns, schema=schema)
-    store.con.register("bulk_rows", batch)
-    store.con.execute(f"INSERT INTO {table} SELECT * FROM bulk_rows")
-    store.con.unregister("bulk_rows")
-
-
-def resolve_affiliations_bulk(store, resolve) -> tuple[int, int]:
-    """engine.index.resolve_affiliations, its rows inserted in one Arrow batch."""
-    import pyarrow as pa
-
-    from jumelage.observatory.engine import index
-
-    index.ensure_tables(store)
-    pending = [raw for (raw,) in store.con.execute("""
-        SELECT DISTINCT a.raw FROM affiliations a
-        WHERE len(a.ror_ids) = 0 AND a.raw <> ''
-          AND a.raw NOT IN (SELECT raw FROM resolutions)""").fetchall()]
-    out: dict[str, list] = {"raw": [], "ror_id": [], "confidence": [], "method": []}
-    resolved = 0
-    for raw in pending:
-        found = resolve(raw)
-        resolved += bool(found)
-        for r in found or [index.Resolution(ror_id=None, confidence=0.0, method="abstained")]:
-            out["raw"].append(raw)
-            out["ror_id"].append(r.ror_id)
-            out["confidence"].append(r.confidence)
-            out["method"].append(r.method)
-    if out["raw"]:
-        _insert_arrow(store, "resolutions", out, pa.schema([
-            ("raw", pa.string()), ("ror_id", pa.string()), ("confidence", pa.float64()),
-            ("method", pa.string())]))
-    return len(pending), resolved
-
-
-def attribute_themes_bulk(store, rules) -> dict[str, int]:
-    """engine.index.attribute_themes, its rows inserted in one Arrow batch."""
-    import pyarrow as pa
-
-    from jumelage.observatory.engine import index
-
-    index.ensure_tables(store)
-    store.con.execute("DELETE FROM work_themes")
-    rows = store.con.execute("""
-        SELECT m.work_id, w.title, w.topics, w.mesh_terms, w.keywords
-        FROM work_map m JOIN works w USING (source, source_id)
-        WHERE m.representative""").fetchall()
-    out: dict[str, list] = {"work_id": [], "theme": []}
-    counts: dict[str, int] = {}
-    for work_id, title, topics, mesh, keywords in rows:
-        texts = {"title": index.title_key(title),
-                 "topic": index.title_key(" | ".join(topics or [])),
-                 "mesh": index.title_key(" | ".join(mesh or [])),
-                 "keyword": index.title_key(" | ".join(keywords or []))}
-        texts["any"] = " | ".join(texts.values())
-        themes = sorted({r.theme for r in rules if index._matches(r, texts.get(r.field, ""))})
-        for theme in themes:
-            out["work_id"].append(work_id)
-            out["theme"].append(theme)
-            counts[theme] = counts.get(theme, 0) + 1
-    if out["work_id"]:
-        _insert_arrow(store, "work_themes", out, pa.schema([("work_id", pa.string()),
-                                                            ("theme", pa.string())]))
-    return counts
 
 
 FINGERPRINTED = ("works", "authorships", "affiliations", "abstracts", "work_map",
@@ -241,7 +181,7 @@ def institution_rows(ror_path: Path) -> list[dict]:
 
 
 def pipeline_worker(folder: Path, db: Path, *, fast: bool, ror_path: Path,
-                    ingest_only: bool = False, bulk: bool = False) -> dict:
+                    ingest_only: bool = False, jobs: int = 1) -> dict:
     """The whole pipeline on one snapshot folder, into a new DuckDB file."""
     from jumelage.observatory.engine import index
     from jumelage.observatory.engine.backends import duckdb_backend
@@ -262,7 +202,7 @@ def pipeline_worker(folder: Path, db: Path, *, fast: bool, ror_path: Path,
             else:
                 from jumelage.observatory.engine.ingest import ingest
 
-                report = ingest(store=store, source="openalex", paths=[folder])
+                report = ingest(store=store, source="openalex", paths=[folder], jobs=jobs)
             info["works"] = report.works
             counts["issues"] = len(report.issues)
         counts.update(store.counts())
@@ -277,15 +217,12 @@ def pipeline_worker(folder: Path, db: Path, *, fast: bool, ror_path: Path,
             counts["institutions"] = index.load_institutions(store, institution_rows(ror_path))
         with stages.stage("matcher registry"):
             matcher = Matcher(Registry.from_ror_file(ror_path))
-        resolve_affiliations = resolve_affiliations_bulk if bulk else index.resolve_affiliations
-        attribute_themes = attribute_themes_bulk if bulk else index.attribute_themes
         with stages.stage("resolve affiliations"):
-            looked, resolved = resolve_affiliations(store, lambda raw: [
-                index.Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
-                for m in matcher.match_all(raw)])
+            looked, resolved = index.resolve_affiliations(
+                store, index.MatcherResolve(matcher), jobs=jobs)
             counts["strings looked at"], counts["strings resolved"] = looked, resolved
         with stages.stage("themes"):
-            themes = attribute_themes(store, index.read_theme_rules(THEME_RULES))
+            themes = index.attribute_themes(store, index.read_theme_rules(THEME_RULES))
             counts["works per theme"] = themes
         with stages.stage("indicators"):
             report = compute(duckdb_backend(store), Scope(sides=("ARA", "QC")))
@@ -309,9 +246,9 @@ def _worker_main(args: argparse.Namespace) -> None:
         result = scan_worker(args.folder)
     else:
         result = pipeline_worker(args.folder, args.db,
-                                 fast=args.worker in ("fast", "fast-ingest", "what-if"),
+                                 fast=args.worker in ("fast", "fast-ingest"),
                                  ror_path=args.ror, ingest_only=args.worker == "fast-ingest",
-                                 bulk=args.worker == "what-if")
+                                 jobs=2 if args.worker == "python2" else 1)
     result["process_peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(result))
 
@@ -385,18 +322,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="processes to generate the data")
     parser.add_argument("--ror", type=Path, default=SHARED_FILE)
-    parser.add_argument("--no-fast", action="store_true", help="skip the DuckDB fast path")
+    parser.add_argument("--fast", action="store_true",
+                        help="also run the DuckDB ingestion proposal (fast_openalex.py)")
     parser.add_argument("--fast-full", action="store_true",
                         help="run the later stages again after the fast ingestion (by default "
                              "they are measured once: they read the same rows)")
     parser.add_argument("--results", type=Path,
                         help="also write the measurements as JSON to this file")
-    parser.add_argument("--what-if", action="store_true",
-                        help="also run the DuckDB ingestion with the later stages writing their "
-                             "rows in bulk (candidate fixes, checked to give the same tables)")
+    parser.add_argument("--one-process", action="store_true",
+                        help="skip the run with two reading processes (ingest jobs=2)")
     parser.add_argument("--report", type=Path, nargs="+", metavar="RESULTS",
                         help="print the tables of earlier runs' --results files, merged")
-    parser.add_argument("--worker", choices=("scan", "python", "fast", "fast-ingest", "what-if"),
+    parser.add_argument("--worker", choices=("scan", "python", "python2", "fast", "fast-ingest"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -413,7 +350,7 @@ def main() -> None:
     if data == PROJECT_DIR or PROJECT_DIR in data.parents:
         raise SystemExit(f"{data}: inside the repository; keep generated data under /tmp")
     sizes = sorted(set(args.sizes))
-    fast_kind = None if args.no_fast else ("fast" if args.fast_full else "fast-ingest")
+    fast_kind = None if not args.fast else ("fast" if args.fast_full else "fast-ingest")
 
     print("# Observatory pipeline\n")
     print("\n".join(f"- {line}" for line in machine()))
@@ -432,7 +369,7 @@ def main() -> None:
                          "load_before": os.getloadavg()[0]}
             print("  raw scans", file=sys.stderr, flush=True)
             scans = [run_worker("scan", folder, ror=args.ror)]
-            for variant in ["python", fast_kind, "what-if" if args.what_if else None]:
+            for variant in ["python", None if args.one_process else "python2", fast_kind]:
                 if variant is None:
                     continue
                 print(f"  pipeline ({variant})", file=sys.stderr, flush=True)
@@ -469,14 +406,14 @@ def _total(stages: list[dict], key: str) -> float:
 def _variants(row: dict) -> list[tuple[str, list[dict]]]:
     """(label, stages) of each pipeline run; the fast ingestion is followed by the later
     stages of the Python run when they were not run again (they read the same rows)."""
-    runs = [("pipeline, Python reader", row["python"]["stages"])]
+    runs = [("pipeline, 1 reading process", row["python"]["stages"])]
+    if "python2" in row:
+        runs.append(("pipeline, 2 reading processes", row["python2"]["stages"]))
     if "fast" in row:
         runs.append(("pipeline, DuckDB ingestion", row["fast"]["stages"]))
     elif "fast-ingest" in row:
         runs.append(("pipeline, DuckDB ingestion*",
                      row["fast-ingest"]["stages"] + row["python"]["stages"][1:]))
-    if "what-if" in row:
-        runs.append(("what-if: DuckDB ingestion, bulk writes", row["what-if"]["stages"]))
     return runs
 
 
@@ -499,7 +436,8 @@ def print_tables(results: list[dict]) -> None:
             lines.append([f"{works:,}", label, f"{seconds:.1f}", f"{cpu:.1f}",
                           _rate(works, seconds), f"{auto['seconds'] / seconds:.3f}",
                           f"{named['seconds'] / seconds:.3f}",
-                          _mib(max(s["peak_rss"] for s in stages))])
+                          _mib(max(s["peak_rss"] + s.get("children_peak_rss", 0)
+                                   for s in stages))])
     print(table(["works", "run", "wall s", "CPU s", "works/s", "throughput / read_json_auto",
                  "throughput / two-column scan", "peak RSS (MiB)"], lines))
     if any("fast-ingest" in row for row in results):
@@ -521,7 +459,7 @@ def print_tables(results: list[dict]) -> None:
             lines.append(cells)
         print(table(header, lines))
     print("\n## Counts\n")
-    kinds = ("python", "fast-ingest", "fast", "what-if")
+    kinds = ("python", "python2", "fast-ingest", "fast")
     keys = list(dict.fromkeys(k for row in results for kind in kinds
                               if kind in row for k in row[kind]["counts"]))
     lines = []
@@ -537,7 +475,7 @@ def print_tables(results: list[dict]) -> None:
     print(table(["count (one value: the same in every run)"]
                 + [f"{row['works']:,} works" for row in results], lines))
     for row in results:
-        runs = {k: row[k]["fingerprints"] for k in ("python", "fast", "what-if")
+        runs = {k: row[k]["fingerprints"] for k in ("python", "python2", "fast")
                 if k in row and "fingerprints" in row[k]}
         same = len({json.dumps(v, sort_keys=True) for v in runs.values()}) == 1
         print(f"\n{row['works']:,} works: the tables written ({', '.join(FINGERPRINTED)}) are "

@@ -102,3 +102,62 @@ def test_no_rules_no_themes(store):
     assert store.con.execute("SELECT count(*) FROM work_themes").fetchone() == (0,)
 
 
+
+
+def _authored(work, n_affiliations):
+    from jumelage.observatory.engine.schema import Affiliation, Authorship
+    return Work(**{**{f: getattr(work, f) for f in work.__dataclass_fields__},
+                   "authorships": (Authorship(position=1, name="A. Author", affiliations=tuple(
+                       Affiliation(raw=f"Place {i}") for i in range(n_affiliations))),)})
+
+
+def test_work_map_joins_chains_of_keys_and_picks_the_richest_record(store):
+    long_title = "Outcomes of CAR-T cell therapy in adults with leukaemia"
+    works = [
+        # W1 and W2 share a DOI; W2 and W3 share a title and year; W4 shares W1's PMID
+        _work("W1", "Short", doi="10.1/a"),
+        _authored(_work("W2", long_title, doi="10.1/A".lower()), 2),
+        _authored(_work("W3", "Outcomes of CAR T-cell therapy in adults with leukæmia"), 3),
+        _work("W5", long_title, year=2021),  # another year: another work
+        _work("W6", "Editorial"), _work("W7", "Editorial"),  # short titles never merge
+    ]
+    works.append(Work(source="openalex", source_id="W4", title="x", year=None,
+                      doc_type="article", pmid="123"))
+    works[0] = Work(**{**{f: getattr(works[0], f) for f in works[0].__dataclass_fields__},
+                       "pmid": "123"})
+    _load(store, works)
+    report = index.build_work_map(store)
+    assert (report.records, report.works, report.merged) == (7, 4, 3)
+    rows = store.con.execute("SELECT source_id, work_id, representative FROM work_map "
+                             "ORDER BY source_id").fetchall()
+    assert rows == [
+        ("W1", "openalex:W3", False), ("W2", "openalex:W3", False),
+        ("W3", "openalex:W3", True), ("W4", "openalex:W3", False),
+        ("W5", "openalex:W5", True), ("W6", "openalex:W6", True),
+        ("W7", "openalex:W7", True),
+    ]
+
+
+def test_two_matching_processes_write_the_same_resolutions_as_one(tmp_path):
+    from jumelage.observatory.engine.matching import Matcher, Registry
+    from jumelage.observatory.engine.schema import Affiliation, Authorship
+    from tests.observatory.engine.test_matcher import ORGS
+
+    resolve = index.MatcherResolve(Matcher(Registry(ORGS, aliases=[])))
+    raws = ["CHUM, Montréal, QC, Canada", "Centre Léon Bérard, Lyon, France",
+            "Hospices Civils de Lyon, 69003 Lyon", "Nowhere Institute, Atlantis",
+            "Université de Montréal, Montreal, Canada", "McGill University, Montreal, QC"]
+    works = [Work(source="openalex", source_id=f"W{i}", title=f"Work {i}", year=2020,
+                  doc_type="article", authorships=(Authorship(position=1, name="A", affiliations=(
+                      Affiliation(raw=raw),)),)) for i, raw in enumerate(raws)]
+    tables = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"jobs{jobs}.duckdb") as opened:
+            _load(opened, works)
+            counts = index.resolve_affiliations(opened, resolve, jobs=jobs, chunk=2)
+            tables.append((counts, opened.con.execute(
+                "SELECT * FROM resolutions ORDER BY ALL").fetchall()))
+    assert tables[0] == tables[1]
+    assert tables[0][0] == (6, 5)
+    assert [row[0] for row in tables[0][1] if row[3] == "abstained"] == [
+        "Nowhere Institute, Atlantis"]

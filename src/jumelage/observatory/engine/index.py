@@ -12,9 +12,11 @@ Each step writes one table of the store and can be run again at any time:
 
 import contextlib
 import csv
+import multiprocessing
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,51 +82,66 @@ class DedupeReport:
 
 
 def build_work_map(store: Store) -> DedupeReport:
-    """Group the records of each work across sources and pick its representative record."""
+    """Group the records of each work across sources and pick its representative record.
+
+    DuckDB finds, for each key (DOI, PMID, folded title with year), the first record that
+    has it; only the records that share a key with an earlier one come to Python, where a
+    union-find joins the chains (A shares a DOI with B, B a title with C). The rest stays in
+    SQL, so memory does not grow with the number of records.
+    """
     con = store.con
     for statement in DDL:
         if "work_map" in statement:
             con.execute(statement)
-    rows = con.execute("""
-        SELECT w.source, w.source_id, w.doi, w.pmid, w.title, w.year, coalesce(a.n, 0)
+    register_fold(con)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE wm_records AS
+        SELECT row_number() OVER (ORDER BY w.source, w.source_id) - 1 AS idx,
+               w.source, w.source_id, w.doi, w.pmid, w.year,
+               CASE WHEN w.year IS NOT NULL AND w.year <> 0 THEN jf_fold(w.title) END AS tkey,
+               coalesce(a.n, 0) AS n
         FROM works w LEFT JOIN (SELECT source, source_id, count(*) AS n FROM affiliations
-                                GROUP BY source, source_id) a USING (source, source_id)
-        ORDER BY w.source, w.source_id""").fetchall()
+                                GROUP BY source, source_id) a USING (source, source_id)""")
+    edges = con.execute("""
+        WITH keys AS (
+            SELECT idx, 'doi|' || doi AS k FROM wm_records WHERE doi <> ''
+            UNION ALL SELECT idx, 'pmid|' || pmid FROM wm_records WHERE pmid <> ''
+            UNION ALL SELECT idx, 'title|' || tkey || '|' || year FROM wm_records
+                      WHERE length(tkey) >= $min_title
+        ), firsts AS (SELECT k, min(idx) AS first FROM keys GROUP BY k HAVING count(*) > 1)
+        SELECT DISTINCT keys.idx, firsts.first FROM keys JOIN firsts USING (k)
+        WHERE keys.idx <> firsts.first""", {"min_title": MIN_TITLE_KEY}).fetchall()
     links = _UnionFind()
-    first_with: dict[tuple[str, str], int] = {}
-    for index, (_source, _sid, doi, pmid, title, year, _n) in enumerate(rows):
-        keys = []
-        if doi:
-            keys.append(("doi", doi))
-        if pmid:
-            keys.append(("pmid", pmid))
-        tkey = title_key(title)
-        if len(tkey) >= MIN_TITLE_KEY and year:
-            keys.append(("title", f"{tkey}|{year}"))
-        for key in keys:
-            if key in first_with:
-                links.union(index, first_with[key])
-            else:
-                first_with[key] = index
-    groups: dict[int, list[int]] = {}
-    for index in range(len(rows)):
-        groups.setdefault(links.find(index), []).append(index)
-    source_rank = {name: rank for rank, name in enumerate(SOURCE_PRIORITY)}
-    out = {"source": [], "source_id": [], "work_id": [], "representative": []}
-    for members in groups.values():
-        best = min(members, key=lambda i: (-rows[i][6], source_rank.get(rows[i][0], 99),
-                                           rows[i][1]))
-        work_id = f"{rows[best][0]}:{rows[best][1]}"
-        for i in members:
-            out["source"].append(rows[i][0])
-            out["source_id"].append(rows[i][1])
-            out["work_id"].append(work_id)
-            out["representative"].append(i == best)
-    table = pa.table(out, schema=pa.schema([("source", pa.string()), ("source_id", pa.string()),
-                                            ("work_id", pa.string()),
-                                            ("representative", pa.bool_())]))
-    store.append("work_map", table)
-    return DedupeReport(records=len(rows), works=len(groups))
+    for idx, first in edges:
+        links.union(idx, first)
+    roots = sorted({idx for edge in edges for idx in edge})
+    con.register("wm_roots", pa.table({"idx": pa.array(roots, pa.int64()),
+                                       "root": pa.array([links.find(i) for i in roots],
+                                                        pa.int64())}))
+    rank = "CASE source " + " ".join(
+        f"WHEN '{name}' THEN {position}" for position, name in enumerate(SOURCE_PRIORITY)
+    ) + " ELSE 99 END"
+    try:
+        con.execute(f"""
+            INSERT INTO work_map
+            WITH grouped AS (
+                SELECT r.source, r.source_id, r.n, coalesce(g.root, r.idx) AS root
+                FROM wm_records r LEFT JOIN wm_roots g USING (idx)
+            ), ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY root ORDER BY n DESC, {rank},
+                                                                      source_id) AS place
+                FROM grouped
+            )
+            SELECT source, source_id,
+                   first(source || ':' || source_id ORDER BY place) OVER (PARTITION BY root),
+                   place = 1
+            FROM ranked""")  # noqa: S608
+    finally:
+        con.unregister("wm_roots")
+    records, works = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE representative) FROM work_map").fetchone()
+    con.execute("DROP TABLE wm_records")
+    return DedupeReport(records=records, works=works)
 
 
 def ensure_tables(store: Store) -> None:
@@ -164,16 +181,47 @@ class Resolution:
     method: str
 
 
-def resolve_affiliations(store: Store,
-                         resolve: Callable[[str], list[Resolution]]) -> tuple[int, int]:
+class MatcherResolve:
+    """`resolve` for `resolve_affiliations` from a matcher (picklable, for `jobs` > 1)."""
+
+    def __init__(self, matcher) -> None:
+        self.matcher = matcher
+
+    def __call__(self, raw: str) -> list[Resolution]:
+        return [Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
+                for m in self.matcher.match_all(raw)]
+
+
+_worker_resolve: Callable[[str], list[Resolution]] | None = None
+
+
+def _init_worker(resolve: Callable[[str], list[Resolution]]) -> None:
+    global _worker_resolve  # one resolver per worker process
+    _worker_resolve = resolve
+
+
+def _resolve_chunk(chunk: list[str]) -> list[list[Resolution]]:
+    return [_worker_resolve(raw) for raw in chunk]
+
+
+RESOLVE_CHUNK = 2000
+
+
+def resolve_affiliations(store: Store, resolve: Callable[[str], list[Resolution]], *,
+                         jobs: int = 1, chunk: int = RESOLVE_CHUNK) -> tuple[int, int]:
     """Run `resolve` on every affiliation string that has no ROR id from its source and no
     resolution yet. Returns (strings looked at, strings resolved); an empty answer (the
-    matcher abstained) is remembered too, so a string is looked at once."""
+    matcher abstained) is remembered too, so a string is looked at once.
+
+    With `jobs` above 1, that many processes share the strings (`resolve` must then be
+    picklable, such as `MatcherResolve`); the rows written are the same.
+    """
     ensure_tables(store)
     pending = [raw for (raw,) in store.con.execute("""
         SELECT DISTINCT a.raw FROM affiliations a
         WHERE len(a.ror_ids) = 0 AND a.raw <> ''
-          AND a.raw NOT IN (SELECT raw FROM resolutions)""").fetchall()]
+          AND a.raw NOT IN (SELECT raw FROM resolutions)
+        ORDER BY a.raw""").fetchall()]
     columns: dict[str, list] = {name: [] for name in RESOLUTION_SCHEMA.names}
 
     def add(raw: str, ror_id: str | None, confidence: float, method: str) -> None:
@@ -181,9 +229,16 @@ def resolve_affiliations(store: Store,
                                strict=True):
             columns[name].append(value)
 
+    if jobs > 1 and len(pending) > chunk:
+        chunks = [pending[i:i + chunk] for i in range(0, len(pending), chunk)]
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker, initargs=(resolve,)) as pool:
+            answers = [found for part in pool.map(_resolve_chunk, chunks) for found in part]
+    else:
+        answers = map(resolve, pending)
     resolved = 0
-    for raw in pending:
-        found = resolve(raw)
+    for raw, found in zip(pending, answers, strict=False):
         if found:
             resolved += 1
             for r in found:

@@ -18,6 +18,7 @@ import pyarrow as pa
 from jumelage.observatory.engine.schema import ReadIssue, Work
 
 SCHEMA_VERSION = 1
+MEMORY_LIMIT = "2GB"  # DuckDB's own memory, whatever the size of the store
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -70,11 +71,13 @@ ARROW_SCHEMAS = {
 class Store:
     """A DuckDB file (or ":memory:") holding the observatory's tables."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", *, memory_limit: str = MEMORY_LIMIT):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(self.path)
+        # DuckDB takes up to 80 % of the machine's memory by default; with a limit it spills
+        # large joins and sorts to a folder beside the file instead.
+        self.con = duckdb.connect(self.path, config={"memory_limit": memory_limit})
         for statement in DDL:
             self.con.execute(statement)
         self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
