@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("jumelage.directory.urls")),
     path("observatory/review/", include("jumelage.observatory.review_urls")),
     path("observatory/", include("jumelage.observatory.urls")),
+    path("matching/", include("jumelage.matching.urls")),
     path("accounts/preferences/", account_views.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),

@@ -19,6 +19,13 @@ from jumelage.directory.models import Affiliation, Institution, Person, Pole, Te
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def observatory_store(settings, tmp_path):
+    """The `seed_demo` command also fills the observatory's store: never the project's own."""
+    settings.JUMELAGE_OBSERVATORY_DB = tmp_path / "observatory.duckdb"
+    return settings.JUMELAGE_OBSERVATORY_DB
+
 CREATED_ON_A_FRESH_DATABASE = {
     "poles": 2, "themes": 9, "institutions": 30, "teams": 31, "people": 205,
     "affiliations": 283, "users": 5, "email_addresses": 5, "authenticators": 3,

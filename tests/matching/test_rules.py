@@ -46,5 +46,5 @@ def test_new_exercise_defaults():
     assert (exercise.reviewers_per_item, exercise.max_load, exercise.min_load,
             exercise.balance, exercise.fair, exercise.coauthorship_years,
             exercise.conflict_rules) == (3, 8, 0, "none", False, 3,
-                                         ["same_institution", "same_team", "named", "coauthor",
-                                          "declared"])
+                                         ["same_institution", "institution_hierarchy", "same_team",
+                                          "named_on_proposal", "coauthorship", "self_declared"])

@@ -124,7 +124,55 @@ def test_network_writes_a_gexf_of_institutions(registry, tmp_path):
     assert out.splitlines()[0] == f"3 nodes and 3 links written to {tmp_path / 'net.gexf'}."
 
 
+def test_network_writes_vosviewer_map_and_network_files(registry, tmp_path):
+    db = str(tmp_path / "o.duckdb")
+    run("--db", db, "ingest", "--source", "openalex", str(FIXTURES / "openalex/works.jsonl"))
+    run("--db", db, "index")
+    out, _ = run("--db", db, "network", "--kind", "institutions", "--format", "vosviewer",
+                 "--out", str(tmp_path / "map.txt"))
+
+    assert out.splitlines()[:2] == [
+        f"3 nodes and 3 links written to {tmp_path / 'map.txt'}.",
+        f"VOSviewer network file: {tmp_path / 'map_network.txt'} (open both with Create a "
+        "map > based on network data)."]
+    labels = [line.split("\t")[1] for line in
+              (tmp_path / "map.txt").read_text(encoding="utf-8").splitlines()]
+    # Nodes in ROR id order: CLB, UCBL, CHUM, with the names of the directory's registry.
+    assert labels[1:] == ["Centre Léon Bérard", "Université Claude Bernard Lyon 1",
+                          "Centre hospitalier de l’Université de Montréal"]
+    # The three of them sign one co-publication together: a triangle.
+    assert (tmp_path / "map_network.txt").read_text() == "1\t2\t1\n1\t3\t1\n2\t3\t1\n"
+
+
+def test_network_writes_pajek_from_the_suffix(registry, tmp_path):
+    db = str(tmp_path / "o.duckdb")
+    run("--db", db, "ingest", "--source", "openalex", str(FIXTURES / "openalex/works.jsonl"))
+    run("--db", db, "index")
+    run("--db", db, "network", "--kind", "institutions", "--out", str(tmp_path / "net.net"))
+
+    assert (tmp_path / "net.net").read_text(encoding="utf-8").splitlines()[0] == "*vertices 3"
+
+
 def test_network_refuses_an_unknown_format(registry, tmp_path):
-    with pytest.raises(CommandError, match=r"must end in \.gexf or \.graphml"):
+    with pytest.raises(CommandError, match=r"must end in \.gexf, \.graphml or \.net"):
         run("--db", str(tmp_path / "o.duckdb"), "network", "--kind", "authors",
             "--out", str(tmp_path / "net.csv"))
+
+
+def test_two_processes_give_the_same_report_as_one(registry, tmp_path):
+    reports = []
+    for jobs in ("1", "2"):
+        db = str(tmp_path / f"jobs{jobs}.duckdb")
+        out, _ = run("--db", db, "--jobs", jobs, "ingest", "--source", "pubmed",
+                     str(FIXTURES / "pubmed"))
+        index_out, _ = run("--db", db, "--jobs", jobs, "index")
+        report, _ = run("--db", db, "report", "--json")
+        reports.append((out, index_out, json.loads(report)))
+    assert reports[0] == reports[1]
+    assert reports[0][0] == ("13 records read from 4 files (0 already loaded, skipped); 9 "
+                             "records could not be read.\n")
+
+
+def test_jobs_below_one_is_refused(registry, tmp_path):
+    with pytest.raises(CommandError, match=r"^--jobs 0: give 1 or more processes\.$"):
+        run("--db", str(tmp_path / "o.duckdb"), "--jobs", "0", "index")

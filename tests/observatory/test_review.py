@@ -19,17 +19,17 @@ from jumelage.observatory.engine.matching import Matcher, Registry
 from jumelage.observatory.engine.store import Store
 from jumelage.observatory.models import AffiliationCorrection
 from tests.factories import InstitutionFactory, PoleFactory, UserFactory, oncopole
-from tests.observatory.engine.test_indicators import (
+from tests.observatory.conftest import (
     CHUM,
     CLB,
     CORPUS,
     HCL,
     INSTITUTIONS,
     MCGILL,
-    RESOLVED,
     UDEM,
     aff,
     author,
+    fill_store,
     work,
 )
 
@@ -53,21 +53,10 @@ CORRECTIONS_URL = "/en/observatory/review/corrections/"
 
 
 def build_store(path, *, extra=()) -> None:
-    """The store as `observatory index` leaves it, then closed (the pages open it read-only)."""
-    corpus = {**CORPUS, "crossref": [*CORPUS["crossref"], *MORE_WORKS, *extra]}
-    with Store(path) as store:
-        for source, works in corpus.items():
-            source_file = path.parent / f"{source}.jsonl"
-            source_file.write_text("", encoding="utf-8")
-            with store.loading(path=source_file, source=source) as load:
-                for item in works:
-                    load.add(item)
-        index.build_work_map(store)
-        index.load_institutions(store, INSTITUTIONS)
-        index.resolve_affiliations(store, lambda raw: [
-            index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-        ] if raw in RESOLVED else [])
-        index.attribute_themes(store, [])
+    """The store as `observatory index` leaves it (no theme rules), then closed (the pages
+    open it read-only)."""
+    fill_store(path, {**CORPUS, "crossref": [*CORPUS["crossref"], *MORE_WORKS, *extra]},
+               theme_rules=[])
 
 
 @pytest.fixture

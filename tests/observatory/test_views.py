@@ -18,21 +18,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from jumelage.observatory import charts, exports, views
-from jumelage.observatory.engine import index
 from jumelage.observatory.engine.schema import DOC_TYPES
-from jumelage.observatory.engine.store import Store
 from jumelage.observatory.forms import DOC_TYPE_NAMES
-from tests.factories import InstitutionFactory, ThemeFactory, UserFactory, oncopole
-from tests.observatory.engine.test_indicators import (
-    CHUM,
-    CLB,
-    CORPUS,
-    HCL,
-    INSTITUTIONS,
-    MCGILL,
-    RESOLVED,
-    UDEM,
-)
+from tests.factories import UserFactory, oncopole
+from tests.observatory.conftest import CHUM, CLB, HCL, MCGILL, UDEM, fill_store
 
 pytestmark = pytest.mark.django_db
 
@@ -42,55 +31,6 @@ SENTENCE = ("3 co-publications between Auvergne-Rhône-Alpes and Québec, 2019�
 
 
 # --- fixtures ----------------------------------------------------------------------------------
-
-def fill_store(path, *, indexed: bool = True) -> None:
-    with Store(path) as opened:
-        for source, works in CORPUS.items():
-            records = path.parent / f"{source}.jsonl"
-            records.write_text("", encoding="utf-8")
-            with opened.loading(path=records, source=source) as load:
-                for item in works:
-                    load.add(item)
-        if indexed:
-            index.build_work_map(opened)
-            index.load_institutions(opened, INSTITUTIONS)
-            index.resolve_affiliations(opened, lambda raw: [
-                index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-            ] if raw in RESOLVED else [])
-            index.attribute_themes(opened, [
-                index.ThemeRule(theme="cell-therapy", field="topic", pattern="cell therapy"),
-                index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
-
-
-@pytest.fixture(scope="module")
-def store_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("observatory") / "observatory.duckdb"
-    fill_store(path)
-    return path
-
-
-@pytest.fixture
-def store(store_file, settings):
-    """The pages read the store; they never write it, so one file serves every test (and
-    the cached report with it: the cache key is the file's path, size and time)."""
-    settings.JUMELAGE_OBSERVATORY_DB = store_file
-    return store_file
-
-
-@pytest.fixture
-def directory(db):
-    """The directory names four of the five institutions (McGill is left out: its ROR id
-    shows instead) and one of the two themes (oncology shows as its code)."""
-    InstitutionFactory(name_fr="Centre Léon Bérard", name_en="Centre Léon Bérard", ror_id=CLB)
-    InstitutionFactory(name_fr="Hospices civils de Lyon", name_en="Hospices Civils de Lyon",
-                       ror_id=HCL)
-    InstitutionFactory(name_fr="Centre hospitalier de l'Université de Montréal",
-                       name_en="University of Montreal Hospital Centre", ror_id=CHUM,
-                       country="CA")
-    InstitutionFactory(name_fr="Université de Montréal", name_en="University of Montreal",
-                       ror_id=UDEM, country="CA")
-    ThemeFactory(code="cell-therapy", name_fr="Thérapie cellulaire", name_en="Cell therapy")
-
 
 def pole_staff():
     from allauth.mfa.models import Authenticator
@@ -400,13 +340,15 @@ def test_csv_exports_hold_the_tables_of_the_page(client, store, directory):
         ["3", "5.0", "2.0", "0.5"]]
     assert csv_rows(get("works")) == [
         ["Title", "Year", "Document type", "DOI", "Venue",
-         "Institutions in Auvergne-Rhône-Alpes", "Institutions in Québec"],
+         "Institutions in Auvergne-Rhône-Alpes", "Institutions in Québec",
+         "Synthetic demo record"],
         ["Work 10.1000/w5", "2021", "article", "https://doi.org/10.1000/w5", "",
-         "Centre Léon Bérard", "University of Montreal Hospital Centre"],
+         "Centre Léon Bérard", "University of Montreal Hospital Centre", ""],
         ["Work W2", "2020", "article", "https://doi.org/10.1000/w2", "",
-         "Hospices Civils de Lyon", MCGILL],
+         "Hospices Civils de Lyon", MCGILL, ""],
         ["Work W1", "2019", "article", "https://doi.org/10.1000/w1", "",
-         "Centre Léon Bérard", "University of Montreal; University of Montreal Hospital Centre"]]
+         "Centre Léon Bérard", "University of Montreal; University of Montreal Hospital Centre",
+         ""]]
 
 
 def test_csv_starts_with_a_byte_order_mark_for_spreadsheets(client, store, directory):
@@ -443,9 +385,10 @@ def test_xlsx_works_export_links_the_dois(client, store, directory):
     sheets = xlsx_sheets(response)
     assert sheets["Co-publications"] == [
         ("Title", "Year", "Document type", "DOI", "Venue",
-         "Institutions in Auvergne-Rhône-Alpes", "Institutions in Québec"),
+         "Institutions in Auvergne-Rhône-Alpes", "Institutions in Québec",
+         "Synthetic demo record"),
         ("Work 10.1000/w5", 2021, "article", "https://doi.org/10.1000/w5", None,
-         "Centre Léon Bérard", "University of Montreal Hospital Centre")]
+         "Centre Léon Bérard", "University of Montreal Hospital Centre", None)]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.worksheets[0]["D2"].hyperlink.target == "https://doi.org/10.1000/w5"
     assert sheets["Scope"] == [(
@@ -590,14 +533,27 @@ def test_store_being_written_asks_to_come_back(client, tmp_path, settings, direc
     try:
         assert writer.stdout.readline() == "locked\n"
         response = client.get(url("report"))
+        works = client.get(url("works"))
         export = client.get(url("export", table="by-year", fmt="csv"))
+        network = client.get(url("network", kind="institutions", fmt="gexf"))
+        with translation.override("fr"):
+            french = client.get(url("report", lang="fr"))
     finally:
         writer.communicate("")
 
-    assert response.status_code == 503
+    for page in (response, works, export, network, french):
+        assert (page.status_code, page["Retry-After"]) == (503, "120")
     assert ("The observatory's database is being updated: try again in a few minutes."
             in text(response))
-    assert export.status_code == 503
+    assert ("The observatory's database is being updated: try again in a few minutes."
+            in text(works))
+    assert export.content.decode() == (
+        "The observatory's database is being updated: try again in a few minutes.\n")
+    # (text() turns the no-break space before the colon into a space)
+    assert ("La base de données de l’observatoire est en cours de mise à jour : "
+            "réessayez dans quelques minutes." in text(french))
+    # Once the command line lets go, the same page answers.
+    assert client.get(url("report")).status_code == 200
 
 
 # --- queries -----------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Conflict rules an exercise can switch on or off (codes of engine/conflicts.py).
+# Conflict rules an exercise can switch on or off (the codes of engine/conflicts.py RULES).
 CONFLICT_RULES = (
-    ("same_institution", _("same institution, or institutions of one hierarchy")),
+    ("same_institution", _("same institution")),
+    ("institution_hierarchy", _("institutions of one hierarchy (a hospital and its university)")),
     ("same_team", _("same team")),
-    ("named", _("named on the item")),
-    ("coauthor", _("co-authorship in recent years")),
-    ("declared", _("declared by the reviewer")),
+    ("named_on_proposal", _("named on the item")),
+    ("coauthorship", _("co-authorship in recent years")),
+    ("self_declared", _("declared by the reviewer")),
 )
 ALL_CONFLICT_RULES = [code for code, _label in CONFLICT_RULES]
 

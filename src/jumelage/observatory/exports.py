@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from jumelage.core.formatting import format_number
 from jumelage.observatory.engine.indicators import Report, Scope
 from jumelage.observatory.forms import DOC_TYPE_NAMES, SIDE_NAMES
-from jumelage.observatory.report_selectors import WorkRow
+from jumelage.observatory.report_selectors import SyntheticCounts, WorkRow
 
 # Kinds of column: how a value is shown and typed. "percent" values are fractions (0.6).
 TEXT, INTEGER, DECIMAL, PERCENT, URL = "text", "integer", "decimal", "percent", "url"
@@ -102,6 +102,24 @@ def scope_sentence(*, scope: Scope, report: Report, names: Names) -> str:
          "b": side_name(side_b), "filters": ", ".join(parts)}
 
 
+def synthetic_notice(*, synthetic: SyntheticCounts, report: Report, works: int) -> str:
+    """"Demo data: 95 of these 100 co-publications (1,900 of the 2,488 works in the scope)
+    are synthetic …" ("" when no work of the scope is synthetic)."""
+    if not synthetic.any:
+        return ""
+    return ngettext(
+        "Demo data: %(synthetic)s of these %(count)s co-publications (%(synthetic_works)s of "
+        "the %(works)s works in the scope) is a synthetic record, made up to demonstrate the "
+        "observatory; it is marked as such in the list of works and in the exports.",
+        "Demo data: %(synthetic)s of these %(count)s co-publications (%(synthetic_works)s of "
+        "the %(works)s works in the scope) are synthetic records, made up to demonstrate the "
+        "observatory; they are marked as such in the list of works and in the exports.",
+        synthetic.copublications,
+    ) % {"synthetic": format_number(synthetic.copublications),
+         "count": format_number(report.copublications),
+         "synthetic_works": format_number(synthetic.works), "works": format_number(works)}
+
+
 def filename(*, scope: Scope, table: str, fmt: str) -> str:
     """"observatory_ARA-QC_2019-2021_by-year.csv": the scope travels with the file."""
     if scope.since is not None and scope.until is not None:
@@ -133,13 +151,21 @@ def sides_table(report: Report) -> Table:
     return table
 
 
-def by_year_table(report: Report, *, link: Callable[[str], str] | None = None) -> Table:
+def by_year_table(report: Report, *, link: Callable[[str], str] | None = None,
+                  synthetic: SyntheticCounts | None = None) -> Table:
+    """One row per year; with a column of the synthetic demo records among them when the
+    scope has any."""
     table = Table("by-year", _("Co-publications per year"), [
         Column(_("Year")), Column(_("Co-publications"), INTEGER),
         Column(_("Cumulative"), INTEGER), Column(_("Growth on the year before"), PERCENT)])
+    demo = synthetic is not None and synthetic.any
+    if demo:
+        table.columns.append(Column(_("Of which synthetic demo records"), INTEGER))
     for year, count in report.copublications_by_year.items():
         table.rows.append([int(year), count, report.cumulative_by_year.get(year),
                            report.growth_by_year.get(year)])
+        if demo:
+            table.rows[-1].append((synthetic.copublications_by_year or {}).get(year, 0))
         if link:
             table.links.append(link(year))
     return table
@@ -195,17 +221,20 @@ def coauthors_table(report: Report, orcid_names: dict[str, str]) -> Table:
 
 
 def works_table(rows: list[WorkRow], scope: Scope, names: Names) -> Table:
+    """The co-publications; the last column says which are synthetic demo records."""
     columns = [Column(_("Title")), Column(_("Year")), Column(_("Document type")),
                Column(_("DOI"), URL), Column(_("Venue"))]
     columns += [Column(_("Institutions in %(side)s") % {"side": side_name(code)})
                 for code in scope.sides]
+    columns.append(Column(_("Synthetic demo record")))
     table = Table("works", _("Co-publications"), columns)
     for row in rows:
         table.rows.append([
             row.title, row.year, str(DOC_TYPE_NAMES.get(row.doc_type, row.doc_type or "")),
             row.doi_url, row.venue or "",
             *("; ".join(names.institution(r) for r in row.institutions[code])
-              for code in scope.sides)])
+              for code in scope.sides),
+            _("yes") if row.synthetic else ""])
     return table
 
 
@@ -238,8 +267,9 @@ def to_csv(table: Table) -> bytes:
 XLSX_FORMATS = {INTEGER: "0", DECIMAL: "0.####", PERCENT: "0.0%"}
 
 
-def to_xlsx(table: Table, *, sentence: str) -> bytes:
-    """One sheet with the table, one with the scope it counts."""
+def to_xlsx(table: Table, *, sentence: str, notice: str = "") -> bytes:
+    """One sheet with the table, one with the scope it counts (and the demo notice, if
+    any)."""
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(table.title)
@@ -260,6 +290,8 @@ def to_xlsx(table: Table, *, sentence: str) -> bytes:
     sheet.freeze_panes = "A2"
     about = book.create_sheet(_sheet_title(_("Scope")))
     about.append([sentence])
+    if notice:
+        about.append([notice])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

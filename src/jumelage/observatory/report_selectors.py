@@ -18,16 +18,8 @@ import ibis.expr.types as ir
 from django.conf import settings
 from django.core.cache import cache
 
-from jumelage.observatory.engine.indicators import (
-    REGION_CODES,
-    Report,
-    Scope,
-    _link_places,
-    _links,
-    _scoped_works,
-    _side_places,
-    compute,
-)
+from jumelage.observatory.engine.indicators import Report, Scope, compute, copublications
+from jumelage.observatory.engine.synthetic import marks
 
 # The tables `jumelage observatory index` adds to those of the loaded records.
 INDEX_TABLES = frozenset({"work_map", "institutions", "resolutions", "work_themes"})
@@ -100,24 +92,78 @@ def _scope_key(scope: Scope) -> str:
 # --- the report ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class SyntheticCounts:
+    """How many of the scope's works are synthetic demo records (engine.synthetic.marks)."""
+
+    works: int = 0  # works in the scope
+    copublications: int = 0
+    copublications_by_year: dict[str, int] | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.works > 0
+
+
+@dataclass(frozen=True)
 class ReportData:
     report: Report
     # ORCID iD -> the name the sources give most often for it (top co-authors are keyed by
     # ORCID when they have one).
     orcid_names: dict[str, str]
+    synthetic: SyntheticCounts = SyntheticCounts()
+    works_in_scope: int = 0
+
+
+def is_synthetic_expr(table: ir.Table) -> ir.BooleanValue:
+    """Ibis: whether each row (with source and source_id) is a synthetic demo record."""
+    return ((table.source == marks.SOURCE) & (table.source_id.length() == 11)
+            & table.source_id.re_search("^W9[0-9]{9}$"))
+
+
+def _synthetic_counts(backend, scope: Scope) -> tuple[SyntheticCounts, int]:
+    found = copublications(backend, scope)
+    scoped = int(found.scoped.count().to_pyarrow().as_py())
+    synthetic = found.scoped.filter(is_synthetic_expr(found.scoped))
+    works = int(synthetic.count().to_pyarrow().as_py())
+    if not works:
+        return SyntheticCounts(), scoped
+    co = found.works.filter(is_synthetic_expr(found.works))
+    by_year = co.group_by("year").aggregate(n=co.work_id.nunique()).to_pyarrow().to_pylist()
+    years = {str(row["year"]): int(row["n"]) for row in by_year if row["year"] is not None}
+    return SyntheticCounts(works=works, copublications=int(co.count().to_pyarrow().as_py()),
+                           copublications_by_year=dict(sorted(years.items()))), scoped
 
 
 def report(*, scope: Scope) -> ReportData:
-    """The indicators of `scope` (cached until the store changes)."""
+    """The indicators of `scope` (cached until the store changes), with how many of its
+    works are synthetic demo records."""
 
     def compute_value() -> ReportData:
         with _connect() as con:
-            result = compute(ibis.duckdb.from_connection(con), scope)
+            backend = ibis.duckdb.from_connection(con)
+            result = compute(backend, scope)
             orcids = [row["author"] for row in result.top_coauthors
                       if _looks_like_orcid(row["author"])]
-            return ReportData(report=result, orcid_names=_orcid_names(con, orcids))
+            synthetic, scoped = _synthetic_counts(backend, scope)
+            return ReportData(report=result, orcid_names=_orcid_names(con, orcids),
+                              synthetic=synthetic, works_in_scope=scoped)
 
     return _cached(f"report:{_scope_key(scope)}", compute_value)
+
+
+def network(*, scope: Scope, kind: str):
+    """The network of institutions or of authors of the scope's co-publications (a networkx
+    graph with its centralities; cached until the store changes)."""
+    from jumelage.observatory.engine import networks
+
+    def compute_value():
+        with _connect() as con:
+            backend = ibis.duckdb.from_connection(con)
+            if kind == "institutions":
+                return networks.institution_network(backend, scope)
+            return networks.author_network(backend, scope)
+
+    return _cached(f"network:{kind}:{_scope_key(scope)}", compute_value)
 
 
 def theme_codes() -> list[str]:
@@ -158,6 +204,7 @@ class WorkRow:
     venue: str | None
     doc_type: str | None
     institutions: dict[str, list[str]]  # side code -> ROR ids of the side's institutions
+    synthetic: bool = False  # a synthetic demo record (engine.synthetic.marks)
 
     @property
     def doi_url(self) -> str:
@@ -166,33 +213,21 @@ class WorkRow:
         return self.doi if self.doi.startswith("http") else f"https://doi.org/{self.doi}"
 
 
-def _copublications(con, scope: Scope) -> tuple[ir.Table, dict[str, ir.Table]]:
-    """The scope's co-publications (representative records) and each side's places, as
-    indicators.compute finds them. `con` is an Ibis backend."""
-    institutions = con.table("institutions")
-    region_codes = {r for r in institutions.region_code.to_pyarrow().to_pylist() if r}
-    region_codes |= set(REGION_CODES.values())
-    rep = _scoped_works(con, scope)
-    places = _link_places(con, _links(con, rep))
-    sides = {code: _side_places(places, code, region_codes) for code in scope.sides}
-    side_a, side_b = (sides[code].select("work_id").distinct() for code in scope.sides)
-    copubs = side_a.join(side_b, "work_id").select("work_id")
-    return rep.semi_join(copubs, "work_id"), sides
-
-
 @dataclass(frozen=True)
 class _WorkQueries:
     """The drill-down's SQL, compiled once per scope: Ibis takes longer to compile these
     expressions than DuckDB takes to run them."""
 
-    works: str  # work_id, title, year, doi, venue, doc_type of each co-publication
+    works: str  # work_id, title, year, doi, venue, doc_type, synthetic of each co-publication
     places: dict[str, str]  # side code -> (work_id, ror_id) of the side's institutions
 
 
 def _work_queries(con: duckdb.DuckDBPyConnection, scope: Scope) -> _WorkQueries:
     def compile_queries() -> _WorkQueries:
-        co_rep, sides = _copublications(ibis.duckdb.from_connection(con), scope)
-        works = co_rep.select("work_id", "title", "year", "doi", "venue", "doc_type")
+        found = copublications(ibis.duckdb.from_connection(con), scope)
+        co_rep, sides = found.works, found.sides
+        works = co_rep.select("work_id", "title", "year", "doi", "venue", "doc_type",
+                              synthetic=is_synthetic_expr(co_rep))
         places = {code: ibis.to_sql(rows.filter(rows.ror_id.notnull()).select(
                       "work_id", "ror_id").distinct())
                   for code, rows in sides.items()}
@@ -222,7 +257,7 @@ def _work_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, offset: int = 0,
         for work_id, ror_id in found:
             by_work.setdefault(work_id, {}).setdefault(code, []).append(ror_id)
     return [WorkRow(work_id=r["work_id"], title=r["title"] or "", year=r["year"], doi=r["doi"],
-                    venue=r["venue"], doc_type=r["doc_type"],
+                    venue=r["venue"], doc_type=r["doc_type"], synthetic=bool(r["synthetic"]),
                     institutions={code: by_work.get(r["work_id"], {}).get(code, [])
                                   for code in scope.sides})
             for r in rows]

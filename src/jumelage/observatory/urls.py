@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("works/", views.works, name="works"),
     re_path(r"^export/(?P<table>[a-z-]+)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+    re_path(r"^network/(?P<kind>institutions|authors)\.(?P<fmt>gexf|graphml|net|vosviewer\.zip)$",
+            views.network_export, name="network"),
 ]

@@ -6,6 +6,8 @@ of real researchers: they are shown to pole staff and site administrators only.
 """
 
 import dataclasses
+import io
+import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from jumelage.core.formatting import babel_locale, format_number
 from jumelage.directory.models import Institution, Theme
 from jumelage.observatory import charts, exports, report_selectors
+from jumelage.observatory.engine import networks
 from jumelage.observatory.engine.indicators import Scope
 from jumelage.observatory.forms import SCOPE_PARAMETERS, ScopeForm, scope_query
 from jumelage.observatory.report_selectors import StoreUnavailable
@@ -44,6 +47,7 @@ class Cell:
     text: str
     numeric: bool = False
     href: str = ""
+    badge: str = ""  # a label shown after the text ("synthetic")
 
 
 @dataclass
@@ -140,8 +144,19 @@ def _problem(exc: StoreUnavailable, user) -> dict:
             "detail": exc.detail if staff else ""}
 
 
+RETRY_AFTER_SECONDS = 120  # how long a load or an index step usually holds the store
+
+
 def _page_status(problem: dict | None) -> int:
     return 503 if problem and problem["reason"] == "busy" else 200
+
+
+def _render(request, template: str, context: dict):
+    """The page; while the command line writes the store, a 503 that says when to retry."""
+    response = render(request, template, context, status=_page_status(context["problem"]))
+    if response.status_code == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -159,8 +174,7 @@ def report(request):
             context["problem"] = _problem(exc, request.user)
         else:
             context.update(_report_context(request, scope, data, themes))
-    return render(request, "observatory/report.html", context,
-                  status=_page_status(context["problem"]))
+    return _render(request, "observatory/report.html", context)
 
 
 def _report_context(request, scope: Scope, data: report_selectors.ReportData,
@@ -179,7 +193,7 @@ def _report_context(request, scope: Scope, data: report_selectors.ReportData,
     def theme_link(code: str) -> str:
         return f"{works_url}?{_query(scope, themes=(code,))}"
 
-    by_year = exports.by_year_table(result, link=year_link)
+    by_year = exports.by_year_table(result, link=year_link, synthetic=data.synthetic)
     by_theme = exports.by_theme_table(result, names, link=theme_link)
     tables = {
         "sides": _display(exports.sides_table(result), query=query),
@@ -195,6 +209,8 @@ def _report_context(request, scope: Scope, data: report_selectors.ReportData,
     context = {
         "report": result,
         "sentence": exports.scope_sentence(scope=scope, report=result, names=names),
+        "synthetic_notice": exports.synthetic_notice(synthetic=data.synthetic, report=result,
+                                                     works=data.works_in_scope),
         "sources": ", ".join(SOURCE_NAMES.get(s, s) for s in result.scope["sources"]),
         "unresolved": format_number(result.unresolved_affiliations),
         "side_a": exports.side_name(side_a), "side_b": exports.side_name(side_b),
@@ -204,6 +220,8 @@ def _report_context(request, scope: Scope, data: report_selectors.ReportData,
         "matrix": _matrix(pairs, names),
         "show_coauthors": show_coauthors,
         "works_url": f"{works_url}?{query}",
+        "network_links": _network_links(scope, "institutions"),
+        "author_network_links": _network_links(scope, "authors") if show_coauthors else [],
         "charts": {},
     }
     if result.copublications:
@@ -260,8 +278,7 @@ def works(request):
             context["problem"] = _problem(exc, request.user)
         else:
             context.update(_works_context(scope, data, page, themes))
-    return render(request, "observatory/works.html", context,
-                  status=_page_status(context["problem"]))
+    return _render(request, "observatory/works.html", context)
 
 
 def _works_context(scope: Scope, data, page, themes: dict[str, str]) -> dict:
@@ -269,13 +286,29 @@ def _works_context(scope: Scope, data, page, themes: dict[str, str]) -> dict:
     names = exports.Names(themes=themes, institutions=_institution_names(
         ror for row in rows for ids in row.institutions.values() for ror in ids))
     query = _query(scope)
-    table = _display(exports.works_table(rows, scope, names), query=query)
+    table = _with_badges(_display(exports.works_table(rows, scope, names), query=query),
+                         synthetic=[row.synthetic for row in rows])
     return {
         "page": page, "table": table, "base_query": query,
         "total": format_number(page.paginator.count),
         "sentence": exports.scope_sentence(scope=scope, report=data.report, names=names),
+        "synthetic_notice": exports.synthetic_notice(synthetic=data.synthetic,
+                                                     report=data.report,
+                                                     works=data.works_in_scope),
         "report_url": f"{reverse('observatory:report')}?{query}",
     }
+
+
+def _with_badges(table: DisplayTable, *, synthetic: list[bool]) -> DisplayTable:
+    """On the page, the works table's last column (synthetic or not) becomes a badge after
+    the title; the exports keep it as a column."""
+    table.headers = table.headers[:-1]
+    rows = []
+    for row, is_synthetic in zip(table.rows, synthetic, strict=True):
+        title = dataclasses.replace(row[0], badge=_("synthetic") if is_synthetic else "")
+        rows.append([title, *row[1:-1]])
+    table.rows = rows
+    return table
 
 
 # --- exports -----------------------------------------------------------------------------------
@@ -297,8 +330,7 @@ def export(request, table: str, fmt: str):
         data = report_selectors.report(scope=scope)
         works = report_selectors.all_works(scope=scope) if table == "works" else []
     except StoreUnavailable as exc:
-        return _text_response(_unavailable_text(exc),
-                              status=503 if exc.reason == "busy" else 404)
+        return _unavailable_response(exc)
     result = data.report
     ror_ids = ([p["a"] for p in result.institution_pairs]
                + [p["b"] for p in result.institution_pairs]
@@ -306,7 +338,7 @@ def export(request, table: str, fmt: str):
     names = exports.Names(themes=themes, institutions=_institution_names(ror_ids))
     built = {
         "sides": lambda: exports.sides_table(result),
-        "by-year": lambda: exports.by_year_table(result),
+        "by-year": lambda: exports.by_year_table(result, synthetic=data.synthetic),
         "by-theme": lambda: exports.by_theme_table(result, names),
         "institution-pairs": lambda: exports.institution_pairs_table(result, names),
         "citations": lambda: exports.citations_table(result),
@@ -317,15 +349,84 @@ def export(request, table: str, fmt: str):
         content = exports.to_csv(built)
     else:
         content = exports.to_xlsx(built, sentence=exports.scope_sentence(
-            scope=scope, report=result, names=names))
+            scope=scope, report=result, names=names), notice=exports.synthetic_notice(
+            synthetic=data.synthetic, report=result, works=data.works_in_scope))
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         True, exports.filename(scope=scope, table=table, fmt=fmt))
     return response
 
 
+# Network downloads: the URL's suffix -> (engine format, content type).
+NETWORK_FORMATS = {
+    "gexf": ("gexf", "application/gexf+xml"),
+    "graphml": ("graphml", "application/graphml+xml"),
+    "net": ("pajek", "text/plain; charset=utf-8"),
+    "vosviewer.zip": ("vosviewer", "application/zip"),
+}
+NETWORK_LABELS = {"gexf": "GEXF", "graphml": "GraphML", "net": "Pajek",
+                  "vosviewer.zip": "VOSviewer"}
+
+
+def _network_links(scope: Scope, kind: str) -> list[tuple[str, str]]:
+    query = _query(scope)
+    links = []
+    for fmt, label in NETWORK_LABELS.items():
+        url = reverse("observatory:network", kwargs={"kind": kind, "fmt": fmt})
+        links.append((label, f"{url}?{query}" if query else url))
+    return links
+
+
+def network_export(request, kind: str, fmt: str):
+    """The network of the scope's co-publications as Gephi, Pajek or VOSviewer files.
+    The authors' network names people: pole staff and site administrators only."""
+    if kind == "authors" and not request.user.has_perm("observatory.view_coauthors"):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    themes = _directory_themes()
+    form, scope, problem = _scope_form(request, themes=themes)
+    if problem is None and scope is None:
+        return _text_response(_scope_errors(form), status=400)
+    try:
+        if problem is not None:
+            raise problem
+        data = report_selectors.report(scope=scope)
+        graph = report_selectors.network(scope=scope, kind=kind)
+    except StoreUnavailable as exc:
+        return _unavailable_response(exc)
+    engine_format, content_type = NETWORK_FORMATS[fmt]
+    files = networks.serialize(graph, engine_format)
+    notice = exports.synthetic_notice(synthetic=data.synthetic, report=data.report,
+                                      works=data.works_in_scope)
+    name = exports.filename(scope=scope, table=f"{kind}-network", fmt=fmt)
+    if notice:  # the file's name says it holds synthetic demo records
+        name = name.replace(f"_{kind}-network.", f"_{kind}-network_synthetic-demo.")
+    if engine_format == "vosviewer":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("map.txt", files["map"])
+            archive.writestr("network.txt", files["network"])
+            if notice:
+                archive.writestr("SYNTHETIC.txt", notice + "\n")
+        content = buffer.getvalue()
+    else:
+        content = files[""]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 def _text_response(text: str, *, status: int) -> HttpResponse:
     return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _unavailable_response(exc: StoreUnavailable) -> HttpResponse:
+    response = _text_response(_unavailable_text(exc),
+                              status=503 if exc.reason == "busy" else 404)
+    if exc.reason == "busy":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _scope_errors(form: ScopeForm) -> str:

@@ -1,96 +1,25 @@
-"""Indicators on a small corpus whose every figure is counted by hand in the comments."""
+"""Indicators on a small corpus (tests/observatory/conftest.py) whose every figure is counted
+by hand in the comments there."""
 
 import ibis
 import pytest
 
 from jumelage.observatory.engine import index
-from jumelage.observatory.engine.indicators import Scope, compute
-from jumelage.observatory.engine.schema import Affiliation, Authorship, Work
-from jumelage.observatory.engine.store import Store
-
-CLB, HCL, CHUM, UDEM, MCGILL = "01cmnjq37", "01502ca60", "0410a8y51", "0161xgx34", "01pxwe438"
-INSTITUTIONS = [
-    {"ror_id": CLB, "name": "Centre Léon Bérard", "country_code": "FR", "region_code": "ARA"},
-    {"ror_id": HCL, "name": "Hospices Civils de Lyon", "country_code": "FR",
-     "region_code": "ARA"},
-    {"ror_id": CHUM, "name": "CHUM", "country_code": "CA", "region_code": "QC",
-     "parent_ids": [UDEM]},
-    {"ror_id": UDEM, "name": "Université de Montréal", "country_code": "CA",
-     "region_code": "QC"},
-    {"ror_id": MCGILL, "name": "McGill University", "country_code": "CA", "region_code": "QC"},
-]
-
-
-def aff(raw, *ror_ids, countries=()):
-    return Affiliation(raw=raw, ror_ids=tuple(ror_ids), country_codes=tuple(countries))
-
-
-def author(position, name, *affiliations, orcid=None):
-    return Authorship(position=position, name=name, orcid=orcid,
-                      affiliations=tuple(affiliations))
-
-
-def work(source, source_id, year, *authorships, doi=None, **fields):
-    return Work(source=source, source_id=source_id, title=f"Work {source_id}", year=year,
-                doc_type=fields.pop("doc_type", "article"), doi=doi,
-                authorships=tuple(authorships), **fields)
-
-
-CORPUS = {
-    "openalex": [
-        # W1, 2019: Lyon with two Montréal authors, one of them with two affiliations.
-        work("openalex", "W1", 2019,
-             author(1, "Alice Martin", aff("CLB, Lyon", CLB), orcid="0000-0002-1825-0097"),
-             author(2, "Bruno Roy", aff("CHUM, Montréal", CHUM)),
-             author(3, "Chloé Côté", aff("CHUM", CHUM), aff("UdeM", UDEM)),
-             doi="10.1000/w1", topics=("Cell therapy",), cited_by_count=10, fwci=2.0,
-             is_open_access=True),
-        # W2, 2020: HCL with McGill; also found in Crossref (same DOI), merged.
-        work("openalex", "W2", 2020,
-             author(1, "Alice Martin", aff("HCL", HCL), orcid="0000-0002-1825-0097"),
-             author(2, "David Tremblay", aff("McGill", MCGILL)),
-             doi="10.1000/w2", cited_by_count=4, is_open_access=False),
-        # W3, 2020: Lyon with Toronto (Canada, not Québec): ARA–CA only.
-        work("openalex", "W3", 2020,
-             author(1, "Emma Petit", aff("CLB", CLB)),
-             author(2, "Frank Lee", aff("University of Toronto, Canada", countries=("CA",))),
-             doi="10.1000/w3"),
-        # W4, 2021: Lyon only.
-        work("openalex", "W4", 2021, author(1, "Emma Petit", aff("CLB", CLB)),
-             doi="10.1000/w4"),
-    ],
-    "crossref": [
-        work("crossref", "10.1000/w2", 2020,
-             author(1, "Alice Martin", aff("Hospices Civils de Lyon, France")),
-             doi="10.1000/w2"),
-        # W5, 2021: strings without ROR ids, resolved by the matcher below.
-        work("crossref", "10.1000/w5", 2021,
-             author(1, "Gaëlle Morel", aff("Centre Léon Bérard, Lyon, France")),
-             author(2, "Hugo Gagnon", aff("CHUM, Montréal, QC, Canada")),
-             doi="10.1000/w5", mesh_terms=("Neoplasms",), cited_by_count=1),
-    ],
-}
-RESOLVED = {"Centre Léon Bérard, Lyon, France": CLB, "CHUM, Montréal, QC, Canada": CHUM}
-
-
-def build_store(tmp_path, corpus=CORPUS) -> Store:
-    """A store of `corpus`, indexed, with INSTITUTIONS and the RESOLVED strings."""
-    opened = Store(tmp_path / "o.duckdb")
-    for source, works in corpus.items():
-        path = tmp_path / f"{source}.jsonl"
-        path.write_text("", encoding="utf-8")
-        with opened.loading(path=path, source=source) as load:
-            for item in works:
-                load.add(item)
-    index.build_work_map(opened)
-    index.load_institutions(opened, INSTITUTIONS)
-    index.resolve_affiliations(opened, lambda raw: [
-        index.Resolution(ror_id=RESOLVED[raw], confidence=0.9, method="test")
-    ] if raw in RESOLVED else [])
-    index.attribute_themes(opened, [
-        index.ThemeRule(theme="cell-therapy", field="topic", pattern="cell therapy"),
-        index.ThemeRule(theme="oncology", field="any", pattern=r"/\bneoplasms?\b/")])
-    return opened
+from jumelage.observatory.engine.indicators import Scope, compute, copublications
+from tests.observatory.conftest import (  # noqa: F401 - other tests import them from here
+    CHUM,
+    CLB,
+    CORPUS,
+    HCL,
+    INSTITUTIONS,
+    MCGILL,
+    RESOLVED,
+    UDEM,
+    aff,
+    author,
+    build_store,
+    work,
+)
 
 
 @pytest.fixture
@@ -117,6 +46,29 @@ def test_copublications_between_the_two_regions(store):
     assert result.copublications_by_year == {"2019": 1, "2020": 1, "2021": 1}
     assert result.cumulative_by_year == {"2019": 1, "2020": 2, "2021": 3}
     assert result.growth_by_year == {"2019": None, "2020": 0.0, "2021": 0.0}
+
+
+def test_copublications_gives_the_works_with_an_address_on_each_side(store):
+    found = copublications(ibis.duckdb.from_connection(store.con), Scope())
+    ids = sorted(found.ids.to_pyarrow().column("work_id").to_pylist())
+    works = found.works.select("work_id", "source", "year").order_by("work_id")
+
+    assert ids == ["crossref:10.1000/w5", "openalex:W1", "openalex:W2"]
+    # One row per work: its representative record (W2's OpenAlex record, not Crossref's).
+    assert works.to_pyarrow().to_pylist() == [
+        {"work_id": "crossref:10.1000/w5", "source": "crossref", "year": 2021},
+        {"work_id": "openalex:W1", "source": "openalex", "year": 2019},
+        {"work_id": "openalex:W2", "source": "openalex", "year": 2020}]
+    assert found.sides_of(region="ARA", country="FR") == ["ARA"]
+    assert found.sides_of(region=None, country="CA") == []
+
+
+def test_copublications_with_a_whole_country_add_toronto(store):
+    found = copublications(ibis.duckdb.from_connection(store.con), Scope(sides=("ARA", "CA")))
+
+    assert sorted(found.ids.to_pyarrow().column("work_id").to_pylist()) == [
+        "crossref:10.1000/w5", "openalex:W1", "openalex:W2", "openalex:W3"]
+    assert found.sides_of(region=None, country="CA") == ["CA"]
 
 
 def test_fractional_counts_split_authors_between_affiliations(store):

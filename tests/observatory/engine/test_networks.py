@@ -20,7 +20,9 @@ from jumelage.observatory.engine.networks import (
     author_network,
     export,
     institution_network,
+    serialize,
     top_nodes,
+    vosviewer_network_path,
 )
 from tests.observatory.engine.test_indicators import (
     CHUM,
@@ -246,9 +248,87 @@ def test_export_reads_back_as_the_same_graph(con, tmp_path, kind, suffix, read):
                 if k not in ("node_default", "edge_default")} == graph.graph
 
 
+# The ARA–QC institution network, nodes in ROR id order: HCL (W2), UdeM (W1), CLB (W1, W5),
+# McGill (W2), CHUM (W1, W5). Links: HCL–McGill (W2), UdeM–CLB (W1), UdeM–CHUM (W1) and
+# CLB–CHUM (W1, W5: strength 2). Two components, a triangle and a pair: betweenness 0 for all.
+VOSVIEWER_MAP = """\
+id\tlabel\tdescription\turl\tcluster\tweight<Documents>\tweight<Links>\t\
+weight<Total link strength>\tscore<Betweenness>
+1\tHospices Civils de Lyon\t01502ca60\thttps://ror.org/01502ca60\t1\t1\t1\t1\t0
+2\tUniversité de Montréal\t0161xgx34\thttps://ror.org/0161xgx34\t2\t1\t2\t2\t0
+3\tCentre Léon Bérard\t01cmnjq37\thttps://ror.org/01cmnjq37\t1\t2\t2\t3\t0
+4\tMcGill University\t01pxwe438\thttps://ror.org/01pxwe438\t2\t1\t1\t1\t0
+5\tCHUM\t0410a8y51\thttps://ror.org/0410a8y51\t2\t2\t2\t3\t0
+"""
+VOSVIEWER_NETWORK = "1\t4\t1\n2\t3\t1\n2\t5\t1\n3\t5\t2\n"
+PAJEK = """\
+*vertices 5
+1 "Hospices Civils de Lyon" 0.0 0.0 ellipse
+2 "Université de Montréal" 0.0 0.0 ellipse
+3 "Centre Léon Bérard" 0.0 0.0 ellipse
+4 "McGill University" 0.0 0.0 ellipse
+5 CHUM 0.0 0.0 ellipse
+*edges
+1 4 1
+2 3 1
+2 5 1
+3 5 2
+"""
+
+
+def test_vosviewer_map_and_network_files_of_institutions(con, tmp_path):
+    graph = institution_network(con, Scope())
+
+    path = export(graph, tmp_path / "institutions.txt", fmt="vosviewer")
+
+    assert path.read_text(encoding="utf-8") == VOSVIEWER_MAP
+    assert vosviewer_network_path(path) == tmp_path / "institutions_network.txt"
+    assert (tmp_path / "institutions_network.txt").read_text() == VOSVIEWER_NETWORK
+
+
+def test_pajek_file_labels_vertices_and_weighs_edges(con, tmp_path):
+    path = export(institution_network(con, Scope()), tmp_path / "institutions.net")
+
+    assert path.read_text(encoding="utf-8") == PAJEK
+
+
+def test_vosviewer_quotes_labels_with_commas_and_clusters_by_side():
+    graph = nx.Graph(kind="authors", sides="ARA QC")
+    graph.add_node("0000-0002-1825-0097", label="Martin, Alice", orcid="0000-0002-1825-0097",
+                   side="ARA QC", works=2)
+    graph.add_node("bruno roy", label="Bruno\tRoy", orcid="", side="", works=1)
+    graph.add_edge("0000-0002-1825-0097", "bruno roy", weight=2)
+    add_centralities(graph)
+
+    files = serialize(graph, "vosviewer")
+
+    assert files["map"].decode().splitlines()[1:] == [
+        '1\t"Martin, Alice"\t0000-0002-1825-0097\thttps://orcid.org/0000-0002-1825-0097\t3'
+        '\t2\t1\t2\t0',
+        "2\tBruno Roy\t\t\t4\t1\t1\t2\t0"]
+    assert files["network"] == b"1\t2\t2\n"
+
+
+def test_pajek_tells_apart_two_nodes_with_one_label():
+    graph = nx.Graph()
+    graph.add_node("a", label="CHU")
+    graph.add_node("b", label="CHU")
+    graph.add_edge("a", "b", weight=1)
+
+    assert serialize(graph, "pajek")[""].decode().splitlines()[1:3] == [
+        '1 "CHU (a)" 0.0 0.0 ellipse', '2 "CHU (b)" 0.0 0.0 ellipse']
+
+
+def test_unknown_network_format_is_refused():
+    with pytest.raises(ValueError, match="unknown network format 'dot': accepted are gexf, "
+                                         "graphml, pajek, vosviewer"):
+        serialize(nx.Graph(), "dot")
+
+
 def test_export_to_another_format_is_refused(con, tmp_path):
     with pytest.raises(ValueError, match=r"cannot write network\.csv: the file name must end "
-                                         r"in \.gexf or \.graphml"):
+                                         r"in \.gexf, \.graphml or \.net, or the format "
+                                         r"must be given"):
         export(institution_network(con, Scope()), tmp_path / "network.csv")
     assert not (tmp_path / "network.csv").exists()
 

@@ -136,7 +136,44 @@ def _dict(table: ir.Table, key: str, value: str) -> dict:
     return dict(zip(data[key], data[value], strict=True))
 
 
-def compute(con, scope: Scope) -> Report:
+@dataclass(frozen=True)
+class Copublications:
+    """The co-publications of a scope and what they were found from, as Ibis expressions.
+
+    - `works`: the co-publications, one row per work (its representative record, with every
+      column of `works` and `work_map`);
+    - `ids`: their `work_id`s;
+    - `scoped`: every work in the scope (years, types, sources, themes), co-publication or not;
+    - `links`: the author–affiliation links of the scoped works, with their fractional weight;
+    - `places`: (work_id, position, seq, ror_id, country_code, region_code) of every place a
+      link names: institutions given by the source or resolved by the matcher, and countries;
+    - `sides`: each side's code -> the places on that side; `works_of`: each side's code -> the
+      `work_id`s of the scoped works with an address on that side;
+    - `region_codes`: the codes read as regions (the others are countries).
+    """
+
+    works: ir.Table
+    ids: ir.Table
+    scoped: ir.Table
+    links: ir.Table
+    places: ir.Table
+    sides: dict[str, ir.Table]
+    works_of: dict[str, ir.Table]
+    region_codes: frozenset[str]
+
+    def sides_of(self, *, region: str | None, country: str | None) -> list[str]:
+        """The scope's sides an institution with this region and country is on."""
+        return [code for code in self.sides
+                if (region if code in self.region_codes else country) == code]
+
+
+def copublications(con, scope: Scope) -> Copublications:
+    """The works of `scope` with at least one address on each of its two sides (full
+    counting), on any Ibis backend holding the store's tables (indexed).
+
+    The one definition of a co-publication: the indicators, the networks and the pages' list
+    of works all start from it. Raises ValueError when the two sides are the same.
+    """
     side_a, side_b = scope.sides
     if side_a == side_b:
         raise ValueError(f"the two sides must differ (both are {side_a})")
@@ -148,8 +185,18 @@ def compute(con, scope: Scope) -> Report:
     places = _link_places(con, links)
     sides = {code: _side_places(places, code, region_codes) for code in scope.sides}
     works_of = {code: rows.select("work_id").distinct() for code, rows in sides.items()}
-    copubs = works_of[side_a].join(works_of[side_b], "work_id").select("work_id")
-    co_rep = rep.semi_join(copubs, "work_id")
+    ids = works_of[side_a].join(works_of[side_b], "work_id").select("work_id")
+    return Copublications(works=rep.semi_join(ids, "work_id"), ids=ids, scoped=rep,
+                          links=links, places=places, sides=sides, works_of=works_of,
+                          region_codes=frozenset(region_codes))
+
+
+def compute(con, scope: Scope) -> Report:
+    found = copublications(con, scope)
+    side_a, side_b = scope.sides
+    region_codes = set(found.region_codes)
+    rep, links, sides, works_of = found.scoped, found.links, found.sides, found.works_of
+    copubs, co_rep = found.ids, found.works
 
     total = int(co_rep.count().to_pyarrow().as_py())
     by_year_table = co_rep.group_by("year").aggregate(n=co_rep.work_id.nunique()).order_by("year")

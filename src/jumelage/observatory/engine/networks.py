@@ -24,8 +24,23 @@ largest connected component, 0 elsewhere). Graph attributes say which: `betweenn
 "exact" or "sampled" (`betweenness_samples` sources), `eigenvector` is "graph" (connected),
 "largest_component" (`eigenvector_nodes` nodes), "none" (no edge) or "not_converged".
 GEXF keeps the node and edge attributes but not the graph's; GraphML keeps all three.
+
+Formats (`FORMATS`, written by `export` or turned into bytes by `serialize`):
+- `gexf` and `graphml` (Gephi; VOSviewer reads GraphML too);
+- `pajek`: a Pajek `.net` file (networkx's writer): vertices numbered from 1 and labelled
+  with the node's label (its id added when two nodes share a label), edges weighted;
+- `vosviewer`: VOSviewer's own map and network files (app.vosviewer.com/docs, "map and network
+  files"). The map file is tab-separated with a header line: `id` (1, 2, … in node order),
+  `label`, `description` (the ROR id or ORCID), `url`, `cluster` (1: the scope's first side,
+  2: its second side, 3: both, 4: neither; the network's own side, not a computed clustering),
+  `weight<Documents>` (works), `weight<Links>` (degree), `weight<Total link strength>`
+  (weighted degree) and `score<Betweenness>`; `x` and `y` are left out, so VOSviewer lays the
+  map out itself. Labels holding a comma or a semicolon are written in double quotes, as
+  VOSviewer asks. The network file has no header: `id1`, `id2`, `strength` (the edge weight),
+  one link per line, tab-separated.
 """
 
+import io
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -34,46 +49,28 @@ import ibis.expr.types as ir
 import networkx as nx
 
 from jumelage.observatory.engine.index import title_key
-from jumelage.observatory.engine.indicators import (
-    REGION_CODES,
-    Scope,
-    _link_places,
-    _links,
-    _scoped_works,
-    _side_places,
-)
+from jumelage.observatory.engine.indicators import Scope, copublications
 
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; beyond, betweenness is estimated from samples
 BETWEENNESS_SAMPLES = 300
 CENTRALITIES = ("degree", "weighted_degree", "betweenness", "eigenvector")
 WRITERS = {".gexf": nx.write_gexf, ".graphml": nx.write_graphml}
+FORMATS = ("gexf", "graphml", "pajek", "vosviewer")
+SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".net": "pajek"}
 DECIMALS = 6
 
 
 class _Sided:
-    """The scope's works, the places of their addresses and the works of each side."""
+    """The scope's co-publications (indicators.copublications) and the works of either side."""
 
     def __init__(self, con, scope: Scope):
+        found = copublications(con, scope)
+        self.scope, self.region_codes = scope, found.region_codes
+        self.rep, self.places, self.sides = found.scoped, found.places, found.sides
+        self.copublications = found.ids
         side_a, side_b = scope.sides
-        if side_a == side_b:
-            raise ValueError(f"the two sides must differ (both are {side_a})")
-        self.scope = scope
-        institutions = con.table("institutions")
-        self.region_codes = {r for r in institutions.region_code.to_pyarrow().to_pylist() if r}
-        self.region_codes |= set(REGION_CODES.values())
-        self.rep = _scoped_works(con, scope)
-        self.places = _link_places(con, _links(con, self.rep))
-        self.sides = {code: _side_places(self.places, code, self.region_codes)
-                      for code in scope.sides}
-        works_of = {code: rows.select("work_id").distinct() for code, rows in self.sides.items()}
-        self.copublications = works_of[side_a].join(works_of[side_b], "work_id").select(
-            "work_id")
-        self.either_side = works_of[side_a].union(works_of[side_b], distinct=True)
-
-    def sides_of(self, *, region: str | None, country: str | None) -> list[str]:
-        """The scope's sides an institution with this region and country is on."""
-        return [code for code in self.scope.sides
-                if (region if code in self.region_codes else country) == code]
+        self.either_side = found.works_of[side_a].union(found.works_of[side_b], distinct=True)
+        self.sides_of = found.sides_of
 
 
 def _rows(table: ir.Table) -> list[dict]:
@@ -223,20 +220,121 @@ def top_nodes(graph: nx.Graph, by: str = "betweenness", n: int = 10) -> list[dic
             for node, data in ranked[:n]]
 
 
-def export(graph: nx.Graph, path: str | Path) -> Path:
-    """Write `graph` as GEXF or GraphML, chosen by the file name's suffix."""
+def export(graph: nx.Graph, path: str | Path, *, fmt: str | None = None) -> Path:
+    """Write `graph` to `path` in `fmt` (one of FORMATS), or else in the format its suffix
+    names (.gexf, .graphml, .net). VOSviewer takes two files: the map file is `path` and the
+    network file is written beside it (`vosviewer_network_path`). Returns `path`."""
     path = Path(path)
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        raise ValueError(f"cannot write {path.name}: the file name must end in "
-                         f"{' or '.join(WRITERS)}")
+    if fmt is None:
+        fmt = SUFFIXES.get(path.suffix.lower())
+        if fmt is None:
+            raise ValueError(f"cannot write {path.name}: the file name must end in .gexf, "
+                             ".graphml or .net, or the format must be given")
+    files = serialize(graph, fmt)
+    for part, content in files.items():
+        (vosviewer_network_path(path) if part == "network" else path).write_bytes(content)
+    return path
+
+
+def vosviewer_network_path(map_path: str | Path) -> Path:
+    """Where `export` writes VOSviewer's network file: beside the map file, its name ending
+    in `_network` (map.txt -> map_network.txt)."""
+    map_path = Path(map_path)
+    return map_path.with_name(f"{map_path.stem}_network{map_path.suffix or '.txt'}")
+
+
+def serialize(graph: nx.Graph, fmt: str) -> dict[str, bytes]:
+    """The file(s) of `graph` in `fmt`: {"": bytes} for a one-file format, {"map": …,
+    "network": …} for VOSviewer."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown network format {fmt!r}: accepted are {', '.join(FORMATS)}")
+    if fmt == "vosviewer":
+        return {"map": vosviewer_map(graph).encode(),
+                "network": vosviewer_network(graph).encode()}
+    if fmt == "pajek":
+        return {"": pajek(graph).encode()}
     for node, data in graph.nodes(data=True):
         _check(data, f"node {node}")
     for a, b, data in graph.edges(data=True):
         _check(data, f"edge {a}–{b}")
     _check(graph.graph, "the graph")
-    writer(graph, path)
-    return path
+    buffer = io.BytesIO()
+    (nx.write_gexf if fmt == "gexf" else nx.write_graphml)(graph, buffer)
+    return {"": buffer.getvalue()}
+
+
+def _numbers(graph: nx.Graph) -> dict:
+    return {node: number for number, node in enumerate(graph, 1)}
+
+
+def _cell(text: str) -> str:
+    text = " ".join(str(text).split())  # no tab or line break inside a cell
+    if "," in text or ";" in text:
+        return '"' + text.replace('"', "'") + '"'
+    return text
+
+
+def _cluster(graph: nx.Graph, side: str) -> int:
+    sides = (graph.graph.get("sides") or "").split()
+    mine = set(side.split())
+    if len(sides) == 2 and mine >= set(sides):
+        return 3
+    if sides and sides[0] in mine:
+        return 1
+    if len(sides) == 2 and sides[1] in mine:
+        return 2
+    return 4
+
+
+def _url(graph: nx.Graph, node, data: dict) -> tuple[str, str]:
+    if graph.graph.get("kind") == "institutions":
+        ror_id = data.get("ror_id") or str(node)
+        return ror_id, f"https://ror.org/{ror_id}"
+    orcid = data.get("orcid") or ""
+    return orcid, f"https://orcid.org/{orcid}" if orcid else ""
+
+
+def vosviewer_map(graph: nx.Graph) -> str:
+    """VOSviewer's map file of `graph` (see the module's docstring)."""
+    lines = ["\t".join(["id", "label", "description", "url", "cluster", "weight<Documents>",
+                        "weight<Links>", "weight<Total link strength>", "score<Betweenness>"])]
+    for number, (node, data) in enumerate(graph.nodes(data=True), 1):
+        description, url = _url(graph, node, data)
+        lines.append("\t".join([
+            str(number), _cell(data.get("label", node)), _cell(description), url,
+            str(_cluster(graph, data.get("side", ""))), str(data.get("works", 0)),
+            str(data.get("degree", graph.degree(node))),
+            _number(data.get("weighted_degree", graph.degree(node, weight="weight"))),
+            _number(data.get("betweenness", 0.0))]))
+    return "\n".join(lines) + "\n"
+
+
+def vosviewer_network(graph: nx.Graph) -> str:
+    """VOSviewer's network file of `graph`: id1, id2, strength; no header."""
+    numbers = _numbers(graph)
+    rows = sorted((min(numbers[a], numbers[b]), max(numbers[a], numbers[b]),
+                   data.get("weight", 1)) for a, b, data in graph.edges(data=True))
+    return "".join(f"{a}\t{b}\t{_number(weight)}\n" for a, b, weight in rows)
+
+
+def pajek(graph: nx.Graph) -> str:
+    """A Pajek .net file: vertices labelled, edges weighted."""
+    labels = Counter(str(data.get("label", node)) for node, data in graph.nodes(data=True))
+    names = {}
+    for node, data in graph.nodes(data=True):
+        label = str(data.get("label", node))
+        names[node] = label if labels[label] == 1 else f"{label} ({node})"
+    plain = nx.Graph()
+    plain.add_nodes_from(names[node] for node in graph)
+    plain.add_weighted_edges_from((names[a], names[b], data.get("weight", 1))
+                                  for a, b, data in graph.edges(data=True))
+    return "\n".join(nx.generate_pajek(plain)) + "\n"
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _check(data: dict, where: str) -> None:

@@ -5,15 +5,20 @@ from django.utils.translation import gettext as _
 
 class Command(BaseCommand):
     help = ("Load the demo partnership: poles, themes, institutions, fictional teams and people, "
-            "and one sign-in per role. Running it again adds and changes nothing.")
+            "one sign-in per role, and the observatory's demo publications (synthetic works "
+            "and, when ../shared/data is there, real MEDLINE records). Running it again adds "
+            "and changes nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
             help="Run even though DEBUG is off, for a demonstration server. Never on a server "
                  "with real data: the demo administrator's password and TOTP secret are public.")
+        parser.add_argument(
+            "--no-observatory", action="store_true",
+            help="Load only the directory, not the observatory's demo publications.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, no_observatory=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(_(
                 "seed_demo creates a site administrator whose password and TOTP secret are "
@@ -21,6 +26,8 @@ class Command(BaseCommand):
                 "demonstration server that holds no real data, add --force."))
         from jumelage.accounts.models import User
         from jumelage.directory.demo import seed_demo
+        from jumelage.directory.demo.publications import seed_publications
+        from jumelage.matching.demo import seed_review_exercise
 
         self.stdout.write(_("Rows created:"))
         report = seed_demo(stdout=self.stdout)
@@ -42,3 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(_(
             "Staff and administrators are asked for a six-digit code after the password: add "
             "the TOTP secret to an authenticator app, or run `jumelage demo_totp EMAIL`."))
+        if not no_observatory:
+            self.stdout.write("")
+            seed_publications(stdout=self.stdout)
+        self.stdout.write("")
+        seed_review_exercise(stdout=self.stdout)

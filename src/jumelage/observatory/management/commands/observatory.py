@@ -47,6 +47,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--db", type=Path, default=None,
                             help="DuckDB file (default: JUMELAGE_OBSERVATORY_DB)")
+        parser.add_argument("--jobs", type=int, default=1,
+                            help="processes that read files (ingest) or match affiliation "
+                                 "strings (index) side by side; default 1")
         sub = parser.add_subparsers(dest="action", required=True)
         p_ingest = sub.add_parser("ingest", help="read files of one source into the store")
         p_ingest.add_argument("--source", required=True, choices=SOURCES)
@@ -56,10 +59,14 @@ class Command(BaseCommand):
         p_report.add_argument("--json", action="store_true", help="print one JSON object")
         _add_scope_arguments(p_report)
         p_network = sub.add_parser("network", help="write a network of institutions or authors "
-                                                  "(GEXF or GraphML, for Gephi)")
+                                                  "(GEXF, GraphML, Pajek or VOSviewer files)")
         p_network.add_argument("--kind", choices=["institutions", "authors"], required=True)
         p_network.add_argument("--out", type=Path, required=True,
-                               help="FILE.gexf or FILE.graphml")
+                               help="FILE.gexf, FILE.graphml or FILE.net, or any name with "
+                                    "--format; vosviewer writes the map file there and the "
+                                    "network file beside it (FILE_network.txt)")
+        p_network.add_argument("--format", dest="fmt", choices=networks.FORMATS, default=None,
+                               help="default: from the file name's suffix")
         p_network.add_argument("--all-works", action="store_true",
                                help="institutions: every work with an address on either side, "
                                     "not only co-publications")
@@ -70,6 +77,9 @@ class Command(BaseCommand):
         p_match.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args, action, db=None, **options):
+        if options.get("jobs", 1) < 1:
+            raise CommandError(_("--jobs %(jobs)d: give 1 or more processes.")
+                               % {"jobs": options["jobs"]})
         path = db or settings.JUMELAGE_OBSERVATORY_DB
         if action == "match":
             return self._match(options)
@@ -86,7 +96,7 @@ class Command(BaseCommand):
     def _ingest(self, store, options):
         progress = tqdm(unit=_(" records"), disable=not sys.stderr.isatty(), file=sys.stderr)
         report = ingest(store=store, source=options["source"], paths=options["paths"],
-                        on_record=lambda: progress.update())
+                        on_record=lambda: progress.update(), jobs=options["jobs"])
         progress.close()
         for issue in report.issues:
             self.stderr.write(_issue_text(issue))
@@ -107,9 +117,8 @@ class Command(BaseCommand):
                    if records else None)
         looked, resolved = (0, 0)
         if matcher is not None:
-            looked, resolved = index.resolve_affiliations(store, lambda raw: [
-                index.Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
-                for m in matcher.match_all(raw)])
+            looked, resolved = index.resolve_affiliations(
+                store, index.MatcherResolve(matcher), jobs=options["jobs"])
         themes = index.attribute_themes(store, index.read_theme_rules(THEME_RULES))
         self.stdout.write(_("%(records)d records, %(works)d distinct works (%(merged)d "
                             "duplicates merged).") % {
@@ -141,7 +150,7 @@ class Command(BaseCommand):
                         backend, scope, copublications_only=not options["all_works"])
                      if options["kind"] == "institutions"
                      else networks.author_network(backend, scope))
-            networks.export(graph, out)
+            networks.export(graph, out, fmt=options["fmt"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         except OSError as exc:
@@ -149,6 +158,10 @@ class Command(BaseCommand):
                 "error": exc}) from exc
         self.stdout.write(_("%(nodes)d nodes and %(edges)d links written to %(file)s.") % {
             "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "file": out})
+        if options["fmt"] == "vosviewer":
+            self.stdout.write(_("VOSviewer network file: %(file)s (open both with Create a map "
+                                "> based on network data).") % {
+                "file": networks.vosviewer_network_path(out)})
         self.stdout.write(_("Highest betweenness:"))
         for row in networks.top_nodes(graph, by="betweenness", n=options["top"]):
             self.stdout.write(f"  {row['label']}: {row['value']:.4f}")
