@@ -33,6 +33,10 @@ def _with_totp(user):
 
 @pytest.fixture
 def world():
+    return build_world()
+
+
+def build_world():
     """Two poles; the CHUM under the Université de Montréal; four reviewers and an applicant.
 
     Reviewer Roy (Université de Montréal) knows CAR-T best but is in the CHUM's hierarchy,
@@ -203,3 +207,33 @@ def test_exercise_page_in_french(client, world):
     body = page.content.decode()
     assert "Calculer l’affectation" in body
     assert "Évaluateur·rices et leur charge" in body
+
+
+def test_exercise_list_shows_what_the_user_manages(client, world):
+    other = ReviewExercise.objects.create(title="Oncopole only", pole=world["quebec"])
+    both = ReviewExercise.objects.create(title="Symposium 2027")
+    client.force_login(world["staff"])
+    page = client.get(reverse("matching:exercises"))
+    assert [(e.title, e.n_items, e.n_pool) for e in page.context["exercises"]] == [
+        ("Symposium 2027", 0, 0), ("AAP 2027", 2, 4)]
+    assert other.title not in page.content.decode()
+    assert both.pk != other.pk
+    client.force_login(UserFactory(role="researcher"))
+    assert client.get(reverse("matching:exercises")).status_code == 403
+
+
+def test_exercise_pages_query_counts_do_not_grow_with_items(client, world,
+                                                            django_assert_num_queries):
+    client.force_login(world["staff"])
+    services.run_assignment(exercise=world["exercise"], actor=world["staff"])
+    url = reverse("matching:exercise", args=[world["exercise"].pk])
+    item_url = reverse("matching:item", args=[world["exercise"].pk, world["car_t"].pk])
+    for added in (0, 20):
+        for number in range(3, 3 + added):
+            item = world["exercise"].items.create(reference=f"P-{number:03d}",
+                                                  title=f"Project {number}", text="lymphoma")
+            item.people.add(world["chevalier"])
+        with django_assert_num_queries(22):
+            client.get(url)
+        with django_assert_num_queries(25):
+            client.get(item_url)

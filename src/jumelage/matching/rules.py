@@ -19,3 +19,6 @@ can_manage_exercise = is_exercise_manager | is_site_admin
 
 # See suggestions, conflicts and loads; run the solver; assign, swap and remove by hand.
 rules.add_perm("matching.manage_exercise", can_manage_exercise)
+
+# The list of review exercises (each one is then checked with manage_exercise).
+rules.add_perm("matching.list_exercises", is_pole_staff | is_site_admin)

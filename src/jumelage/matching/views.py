@@ -66,11 +66,12 @@ def _rows(data: ExerciseData, item: ReviewItem) -> list[dict]:
 @login_required
 def exercise_list(request):
     """The review exercises the user manages (staff of a pole, site administrators)."""
-    exercises = [e for e in ReviewExercise.objects.select_related("pole").annotate(
-        n_items=Count("items", distinct=True), n_pool=Count("pool", distinct=True))
-        if request.user.has_perm("matching.manage_exercise", e)]
-    if not exercises and not (request.user.is_site_admin or request.user.role == "pole_staff"):
+    if not request.user.has_perm("matching.list_exercises"):
         raise PermissionDenied
+    exercises = [e for e in ReviewExercise.objects.select_related("pole").annotate(
+        n_items=Count("items", distinct=True), n_pool=Count("pool", distinct=True)).order_by(
+            "-created_at", "-pk")
+        if request.user.has_perm("matching.manage_exercise", e)]
     return render(request, "matching/exercise_list.html", {"exercises": exercises})
 
 
