@@ -238,7 +238,8 @@ def test_queue_read_before_is_served_while_the_store_is_written(staff_client, st
     staff_client.get(QUEUE_URL)
     services.correct_affiliation(raw=TORONTO, institution=None, actor=staff)
     with Store(store_path) as store:
-        store.con.execute("INSERT INTO resolutions VALUES ('x', NULL, 0.0, 'abstained')")
+        store.con.execute("INSERT INTO resolutions (raw, ror_id, confidence, method) "
+                          "VALUES ('x', NULL, 0.0, 'abstained')")
         response = staff_client.get(QUEUE_URL)
     assert (response.context["problem"], [i["raw"] for i in response.context["items"]]) == (
         "", [LYON, LYON_SHORT, ROSEMONT])

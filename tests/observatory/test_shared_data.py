@@ -115,17 +115,18 @@ def test_works_with_an_address_in_each_country(backend):
         "openalex:W1482164038", "openalex:W2041234663", "pubmed:24430799", "pubmed:26113175",
         "pubmed:26209105", "pubmed:26432113", "pubmed:26432138", "pubmed:26702302",
         "pubmed:26702353", "pubmed:26702437", "pubmed:26702442", "pubmed:26702449"]
-    # Canada: 22 works say "Canada" (21 PMIDs and W2004242077, University of Alberta), less
-    # two whose only Canadian strings name no institution the matcher can identify: 26092286
-    # ("Community Information and Epidemiological Technologies Institute of Population
-    # Health…, Ottawa") and 26432302 ("Calgary, Alberta, Canada"). MEDLINE records carry no
-    # country code, so an address is placed only through its institution.
+    # Canada: the 22 works that say "Canada" (21 PMIDs and W2004242077, University of
+    # Alberta). Two of them are placed by their address alone, as no institution the matcher
+    # can identify is named: 26092286 ("Community Information and Epidemiological Technologies
+    # Institute of Population Health…, Ottawa, Canada") and 26432302 ("Calgary, Alberta,
+    # Canada"); MEDLINE records carry no country code.
     assert _work_ids(found.works_of["CA"]) == [
         "openalex:W2004242077", "pubmed:25359777", "pubmed:25378398", "pubmed:25381250",
-        "pubmed:25395624", "pubmed:25974212", "pubmed:26209104", "pubmed:26423191",
-        "pubmed:26431759", "pubmed:26432130", "pubmed:26432319", "pubmed:26432321",
-        "pubmed:26432324", "pubmed:26560512", "pubmed:26673326", "pubmed:26702360",
-        "pubmed:26702424", "pubmed:26702438", "pubmed:26702445", "pubmed:29768149"]
+        "pubmed:25395624", "pubmed:25974212", "pubmed:26092286", "pubmed:26209104",
+        "pubmed:26423191", "pubmed:26431759", "pubmed:26432130", "pubmed:26432302",
+        "pubmed:26432319", "pubmed:26432321", "pubmed:26432324", "pubmed:26560512",
+        "pubmed:26673326", "pubmed:26702360", "pubmed:26702424", "pubmed:26702438",
+        "pubmed:26702445", "pubmed:29768149"]
     report = compute(backend, Scope(sides=("FR", "CA")))
-    assert report.output == {"FR": 12, "CA": 20}
+    assert report.output == {"FR": 12, "CA": 22}
     assert report.share_of_output == {"FR": 0.0, "CA": 0.0}

@@ -95,14 +95,15 @@ def apply_corrections_to_store(*, store: Store) -> int:
     rows = [(raw, corrections[key]) for raw in raws
             if (key := correction_key(raw)) in corrections]
     table = pa.table({"raw": [r[0] for r in rows], "ror_id": [r[1] for r in rows],
-                      "confidence": [1.0] * len(rows), "method": [CORRECTION_METHOD] * len(rows)},
+                      "confidence": [1.0] * len(rows), "method": [CORRECTION_METHOD] * len(rows),
+                      "country_code": [None] * len(rows), "region_code": [None] * len(rows)},
                      schema=index.RESOLUTION_SCHEMA)
     con.register("corrected", table)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM resolutions WHERE method = ?", [CORRECTION_METHOD])
         con.execute("DELETE FROM resolutions WHERE raw IN (SELECT raw FROM corrected)")
-        con.execute("INSERT INTO resolutions SELECT * FROM corrected")
+        con.execute("INSERT INTO resolutions BY NAME SELECT * FROM corrected")
     except BaseException:
         con.execute("ROLLBACK")
         raise

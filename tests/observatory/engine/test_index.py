@@ -161,3 +161,65 @@ def test_two_matching_processes_write_the_same_resolutions_as_one(tmp_path):
     assert tables[0][0] == (6, 5)
     assert [row[0] for row in tables[0][1] if row[3] == "abstained"] == [
         "Nowhere Institute, Atlantis"]
+
+
+def test_an_abstention_keeps_the_place_the_address_names(tmp_path):
+    from jumelage.observatory.engine.matching import Matcher, Registry
+    from jumelage.observatory.engine.schema import Affiliation, Authorship
+    from tests.observatory.engine.test_matcher import ORGS
+
+    matcher = Matcher(Registry(ORGS, aliases=[]))
+    assert [matcher.place(raw) for raw in (
+        "Department of Oncology, Foothills Hospital, Calgary, Alberta, Canada",
+        "Laboratoire X, 69373 Lyon Cedex 08, France",
+        "Unknown Lab, Montreal, QC H3T 1J4, Canada",
+        "Somewhere, Lyon, France; Elsewhere, Montreal, Canada",
+        "Nowhere Institute, Atlantis")] == [
+        ("CA", "AB"), ("FR", "ARA"), ("CA", "QC"), (None, None), (None, None)]
+    resolve = index.MatcherResolve(matcher)
+    works = [Work(source="pubmed", source_id="1", title="A study", year=2020,
+                  doc_type="article", authorships=(
+                      Authorship(position=1, name="A", affiliations=(Affiliation(
+                          raw="Department of Oncology, Foothills Hospital, Calgary, Alberta, "
+                              "Canada"),)),
+                      Authorship(position=2, name="B", affiliations=(Affiliation(
+                          raw="Nowhere Institute, Atlantis"),))))]
+    with Store(tmp_path / "place.duckdb") as opened:
+        _load(opened, works)
+        assert index.resolve_affiliations(opened, resolve) == (2, 0)
+        assert opened.con.execute(
+            "SELECT raw, ror_id, method, country_code, region_code FROM resolutions "
+            "ORDER BY raw").fetchall() == [
+            ("Department of Oncology, Foothills Hospital, Calgary, Alberta, Canada", None,
+             "place", "CA", "AB"),
+            ("Nowhere Institute, Atlantis", None, "abstained", None, None)]
+
+
+def test_a_place_counts_for_country_and_region_sides(tmp_path):
+    from jumelage.observatory.engine.backends import duckdb_backend
+    from jumelage.observatory.engine.indicators import Scope, compute
+    from jumelage.observatory.engine.matching import Matcher, Registry
+    from jumelage.observatory.engine.schema import Affiliation, Authorship
+    from tests.observatory.engine.test_matcher import ORGS
+
+    def work(number, *raws):
+        return Work(source="pubmed", source_id=str(number), title=f"Study {number}",
+                    year=2020, doc_type="article", authorships=tuple(
+                        Authorship(position=i, name=f"Author {i}", affiliations=(
+                            Affiliation(raw=raw, ror_ids=ror),))
+                        for i, (raw, ror) in enumerate(raws, start=1)))
+
+    lyon = ("Centre Léon Bérard, Lyon, France", ("01cmnjq37",))
+    works = [work(1, lyon, ("Foothills Hospital, Calgary, Alberta, Canada", ())),
+             work(2, lyon, ("Unknown Lab, Montreal, QC H3T 1J4, Canada", ())),
+             work(3, lyon, ("Nowhere Institute, Atlantis", ()))]
+    with Store(tmp_path / "sides.duckdb") as opened:
+        _load(opened, works)
+        index.load_institutions(opened, [{"ror_id": "01cmnjq37", "name": "Centre Léon Bérard",
+                                          "country_code": "FR", "region_code": "ARA",
+                                          "pole": "clara"}])
+        index.resolve_affiliations(opened, index.MatcherResolve(Matcher(Registry(ORGS,
+                                                                                 aliases=[]))))
+        to_canada = compute(duckdb_backend(opened), Scope(sides=("ARA", "CA")))
+        to_quebec = compute(duckdb_backend(opened), Scope(sides=("ARA", "QC")))
+    assert (to_canada.copublications, to_quebec.copublications) == (2, 1)

@@ -32,7 +32,8 @@ DDL = [
     """CREATE OR REPLACE TABLE work_map (
         source VARCHAR, source_id VARCHAR, work_id VARCHAR, representative BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS resolutions (
-        raw VARCHAR, ror_id VARCHAR, confidence DOUBLE, method VARCHAR)""",
+        raw VARCHAR, ror_id VARCHAR, confidence DOUBLE, method VARCHAR, country_code VARCHAR,
+        region_code VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS institutions (
         ror_id VARCHAR PRIMARY KEY, name VARCHAR, country_code VARCHAR, region_code VARCHAR,
         pole VARCHAR, parent_ids VARCHAR[])""",
@@ -149,6 +150,9 @@ def ensure_tables(store: Store) -> None:
         if "work_map" in statement or "work_themes" in statement:
             statement = statement.replace("CREATE OR REPLACE TABLE", "CREATE TABLE IF NOT EXISTS")
         store.con.execute(statement)
+    # Stores indexed before the place columns existed.
+    for column in ("country_code", "region_code"):
+        store.con.execute(f"ALTER TABLE resolutions ADD COLUMN IF NOT EXISTS {column} VARCHAR")
 
 
 def load_institutions(store: Store, institutions: Iterable[dict]) -> int:
@@ -171,14 +175,18 @@ def load_institutions(store: Store, institutions: Iterable[dict]) -> int:
 
 
 RESOLUTION_SCHEMA = pa.schema([("raw", pa.string()), ("ror_id", pa.string()),
-                               ("confidence", pa.float64()), ("method", pa.string())])
+                               ("confidence", pa.float64()), ("method", pa.string()),
+                               ("country_code", pa.string()), ("region_code", pa.string())])
+PLACE_METHOD = "place"  # no institution, but the country (and region) the address names
 
 
 @dataclass(frozen=True)
 class Resolution:
-    ror_id: str
+    ror_id: str | None
     confidence: float
     method: str
+    country_code: str | None = None
+    region_code: str | None = None
 
 
 class MatcherResolve:
@@ -188,8 +196,15 @@ class MatcherResolve:
         self.matcher = matcher
 
     def __call__(self, raw: str) -> list[Resolution]:
-        return [Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
-                for m in self.matcher.match_all(raw)]
+        found = [Resolution(ror_id=m.ror_id, confidence=m.confidence, method=m.reason)
+                 for m in self.matcher.match_all(raw)]
+        if found:
+            return found
+        country, region = self.matcher.place(raw)
+        if country is None:
+            return []
+        return [Resolution(ror_id=None, confidence=0.0, method=PLACE_METHOD,
+                           country_code=country, region_code=region)]
 
 
 _worker_resolve: Callable[[str], list[Resolution]] | None = None
@@ -210,8 +225,10 @@ RESOLVE_CHUNK = 2000
 def resolve_affiliations(store: Store, resolve: Callable[[str], list[Resolution]], *,
                          jobs: int = 1, chunk: int = RESOLVE_CHUNK) -> tuple[int, int]:
     """Run `resolve` on every affiliation string that has no ROR id from its source and no
-    resolution yet. Returns (strings looked at, strings resolved); an empty answer (the
-    matcher abstained) is remembered too, so a string is looked at once.
+    resolution yet. Returns (strings looked at, strings resolved to an institution); an empty
+    answer (the matcher abstained) is remembered too, so a string is looked at once, and so
+    is an answer that names only a place (ror_id None, method "place": the country and region
+    the address names, which the indicators count for country and region sides).
 
     With `jobs` above 1, that many processes share the strings (`resolve` must then be
     picklable, such as `MatcherResolve`); the rows written are the same.
@@ -224,8 +241,10 @@ def resolve_affiliations(store: Store, resolve: Callable[[str], list[Resolution]
         ORDER BY a.raw""").fetchall()]
     columns: dict[str, list] = {name: [] for name in RESOLUTION_SCHEMA.names}
 
-    def add(raw: str, ror_id: str | None, confidence: float, method: str) -> None:
-        for name, value in zip(RESOLUTION_SCHEMA.names, (raw, ror_id, confidence, method),
+    def add(raw: str, ror_id: str | None, confidence: float, method: str,
+            country_code: str | None = None, region_code: str | None = None) -> None:
+        for name, value in zip(RESOLUTION_SCHEMA.names, (raw, ror_id, confidence, method,
+                                                         country_code, region_code),
                                strict=True):
             columns[name].append(value)
 
@@ -240,9 +259,9 @@ def resolve_affiliations(store: Store, resolve: Callable[[str], list[Resolution]
     resolved = 0
     for raw, found in zip(pending, answers, strict=False):
         if found:
-            resolved += 1
+            resolved += any(r.ror_id for r in found)
             for r in found:
-                add(raw, r.ror_id, r.confidence, r.method)
+                add(raw, r.ror_id, r.confidence, r.method, r.country_code, r.region_code)
         else:
             add(raw, None, 0.0, "abstained")
     # One Arrow batch: row-by-row inserts took two thirds of the pipeline's time at 1M works.

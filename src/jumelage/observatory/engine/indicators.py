@@ -122,7 +122,14 @@ def _link_places(con, links: ir.Table) -> ir.Table:
     countries = countries.select(
         *key, ror_id=ibis.null("string"), country_code=countries.country_codes.unnest(),
         region_code=ibis.null("string"))
-    return by_institution.union(countries)
+    # No institution and no country from the source: the place the address names, if any.
+    located = links.filter((links.ror_ids.length() == 0)
+                           & (links.country_codes.length() == 0)).join(
+        resolutions.filter(resolutions.ror_id.isnull() & resolutions.country_code.notnull())
+        .select("raw", "country_code", "region_code"), "raw")
+    located = located.select(*key, ror_id=ibis.null("string"), country_code="country_code",
+                             region_code="region_code")
+    return by_institution.union(countries).union(located)
 
 
 def _side_places(places: ir.Table, code: str, region_codes: set[str]) -> ir.Table:

@@ -19,7 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from jumelage.directory.identifiers import normalize_ror
-from jumelage.observatory.engine.matching.addresses import Part, addresses, ends_with_country
+from jumelage.observatory.engine.matching.addresses import (
+    Part,
+    addresses,
+    ends_with_country,
+)
 from jumelage.observatory.engine.matching.hits import Hit, match_address
 from jumelage.observatory.engine.matching.registry import Registry
 from jumelage.observatory.engine.matching.text import (
@@ -112,6 +116,40 @@ class Matcher:
 
     def match_all(self, raw: str) -> list[Match]:
         return list(self._resolve(raw)[0])
+
+    def place(self, raw: str) -> tuple[str | None, str | None]:
+        """(country, region) of an address that ends with a country's name: "Calgary,
+        Alberta, Canada" -> ("CA", "AB"); "69373 Lyon Cedex 08, France" -> ("FR", "ARA").
+
+        Strict, since nothing corroborates it: only a country spelled out at the end of an
+        address counts (not a city that exists in some country, not "CA" or a bare number),
+        and a region only when the same address points to one in that country (by name,
+        postal code, or a city of the registry in one region). Addresses in several
+        countries, or none named: (None, None)."""
+        countries: set[str] = set()
+        regions: set[str] = set()
+        text = split_sentences(clean(raw), ends_address=ends_with_country)
+        for chunk in split_chunks(text):
+            for address in addresses(chunk, self.registry):
+                last = address[-1].place
+                if not (last.country_named and len(last.countries) == 1):
+                    continue
+                country = next(iter(last.countries))
+                countries.add(country)
+                for part in address:
+                    here = {r for r in part.place.regions if r.startswith(f"{country}-")}
+                    if country == "FR":
+                        here |= part.place.fr_regions
+                    if not here:
+                        here = {region for city in part.place.cities
+                                for found, region in self.registry.city_places.get(city, ())
+                                if found == country and region}
+                    regions |= here
+        if len(countries) != 1:
+            return None, None
+        country = next(iter(countries))
+        regions = {r.split("-", 1)[1] for r in regions if r.startswith(f"{country}-")}
+        return country, (next(iter(regions)) if len(regions) == 1 else None)
 
     def match_many(self, strings: Iterable[str]) -> list[Match]:
         return [self.match(raw) for raw in strings]
