@@ -237,3 +237,47 @@ def test_exercise_pages_query_counts_do_not_grow_with_items(client, world,
             client.get(url)
         with django_assert_num_queries(25):
             client.get(item_url)
+
+
+def test_settings_are_saved_and_audited(client, world):
+    client.force_login(world["staff"])
+    url = reverse("matching:settings", args=[world["exercise"].pk])
+    response = client.post(url, {"reviewers_per_item": 2, "max_load": 3, "min_load": 1,
+                                 "balance": "each_pole", "fair": "on",
+                                 "conflict_rules": ["same_institution", "same_team"],
+                                 "coauthorship_years": 5})
+    assert response.status_code == 302
+    exercise = ReviewExercise.objects.get(pk=world["exercise"].pk)
+    assert (exercise.reviewers_per_item, exercise.max_load, exercise.min_load,
+            exercise.balance, exercise.fair, exercise.conflict_rules,
+            exercise.coauthorship_years) == (2, 3, 1, "each_pole", True,
+                                             ["same_institution", "same_team"], 5)
+    entry = AuditEntry.objects.get(action="matching.update_exercise")
+    assert entry.changes == {
+        "balance": ["none", "each_pole"], "coauthorship_years": [3, 5],
+        "conflict_rules": [["same_institution", "institution_hierarchy", "same_team",
+                            "named_on_proposal", "coauthorship", "self_declared"],
+                           ["same_institution", "same_team"]],
+        "fair": [False, True], "max_load": [1, 3], "min_load": [0, 1],
+        "reviewers_per_item": [1, 2]}
+
+
+def test_settings_with_a_minimum_above_the_maximum_keep_what_was_typed(client, world):
+    client.force_login(world["staff"])
+    url = reverse("matching:settings", args=[world["exercise"].pk])
+    response = client.post(url, {"reviewers_per_item": 2, "max_load": 3, "min_load": 5,
+                                 "balance": "none", "coauthorship_years": 3})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"min_load": [
+        "The minimum (5 items) is above the maximum (3 items): give a minimum of 3 or less."]}
+    assert response.context["form"]["min_load"].value() == "5"
+    assert ReviewExercise.objects.get(pk=world["exercise"].pk).max_load == 1
+    assert not AuditEntry.objects.filter(action="matching.update_exercise").exists()
+
+
+def test_settings_are_closed_to_the_other_pole(client, world):
+    client.force_login(_with_totp(UserFactory(role="pole_staff", pole=world["quebec"])))
+    url = reverse("matching:settings", args=[world["exercise"].pk])
+    assert client.post(url, {"reviewers_per_item": 5, "max_load": 9, "min_load": 0,
+                             "balance": "none", "coauthorship_years": 3}).status_code == 403
+    assert ReviewExercise.objects.get(pk=world["exercise"].pk).reviewers_per_item == 1

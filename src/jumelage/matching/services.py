@@ -70,6 +70,26 @@ class RunOutcome:
     optimal: bool
 
 
+SETTINGS_FIELDS = ("reviewers_per_item", "max_load", "min_load", "balance", "fair",
+                   "conflict_rules", "coauthorship_years")
+
+
+@transaction.atomic
+def update_exercise(*, exercise: ReviewExercise, changes: dict, actor) -> ReviewExercise:
+    """Change an exercise's rules (k, loads, balance, fairness, conflict rules); audited with
+    the fields' old and new values. The assignment already made is left as it is."""
+    before = audit.snapshot(exercise, SETTINGS_FIELDS)
+    for name in SETTINGS_FIELDS:
+        if name in changes:
+            setattr(exercise, name, changes[name])
+    exercise.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
+    diff = audit.diff(before, audit.snapshot(exercise, SETTINGS_FIELDS))
+    if diff:
+        audit.record(actor=actor, action="matching.update_exercise", obj=exercise,
+                     changes=diff)
+    return exercise
+
+
 @transaction.atomic
 def run_assignment(*, exercise: ReviewExercise, actor) -> RunOutcome:
     """Solve the exercise and replace the solver's earlier proposal; hand-made assignments

@@ -16,7 +16,7 @@ from jumelage.core.formatting import babel_locale
 from jumelage.directory.models import Person
 from jumelage.matching import services
 from jumelage.matching.engine.assignment import REASONS, Infeasible
-from jumelage.matching.models import Assignment, ReviewExercise, ReviewItem
+from jumelage.matching.models import CONFLICT_RULES, Assignment, ReviewExercise, ReviewItem
 from jumelage.matching.selectors import ExerciseData, exercise_data
 
 
@@ -35,6 +35,26 @@ class ReviewerForm(forms.Form):
         self.fields["reviewer"].choices = choices
         self.fields["reviewer"].error_messages["invalid_choice"] = gettext_lazy(
             "Choose a reviewer of this exercise's pool; %(value)s is not one of them.")
+
+
+class ExerciseSettingsForm(forms.ModelForm):
+    conflict_rules = forms.MultipleChoiceField(
+        label=gettext_lazy("Conflicts of interest to detect"), required=False,
+        choices=CONFLICT_RULES, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ReviewExercise
+        fields = ["reviewers_per_item", "max_load", "min_load", "balance", "fair",
+                  "conflict_rules", "coauthorship_years"]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_load"), cleaned.get("max_load")
+        if low is not None and high is not None and low > high:
+            self.add_error("min_load", gettext_lazy(
+                "The minimum (%(min)d items) is above the maximum (%(max)d items): give a "
+                "minimum of %(max)d or less.") % {"min": low, "max": high})
+        return cleaned
 
 
 def _score_text(value: float) -> str:
@@ -97,6 +117,21 @@ def exercise_detail(request, pk: int):
     return render(request, "matching/exercise.html", {
         "exercise": exercise, "items": items, "reviewers": reviewers,
         "complete": all(row["missing"] == 0 for row in items) and bool(items)})
+
+
+@login_required
+def exercise_settings(request, pk: int):
+    exercise = _exercise_for(request, pk)
+    form = ExerciseSettingsForm(request.POST or None, instance=ReviewExercise.objects.get(
+        pk=exercise.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_exercise(exercise=exercise, changes=form.cleaned_data,
+                                 actor=request.user)
+        messages.success(request, _("The rules of the exercise are saved. Compute the "
+                                    "assignment again to apply them."))
+        return redirect("matching:exercise", pk=exercise.pk)
+    return render(request, "matching/exercise_settings.html",
+                  {"exercise": exercise, "form": form})
 
 
 @login_required
