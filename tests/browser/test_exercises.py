@@ -64,3 +64,17 @@ def test_swap_with_the_keyboard(page, live_server, world):
         "Alex Chevalier replaces Alex Bernard on P-002.")
     assert list(Assignment.objects.filter(item=world["genome"]).values_list(
         "reviewer__family_name", "origin")) == [("Chevalier", "manual")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_rules_and_pool_pages_have_no_axe_violations(page, live_server, world, lang):
+    sign_in(page, live_server, world["staff"])
+    base = f"{live_server.url}/{lang}/matching/exercises/{world['exercise'].pk}"
+    page.goto(f"{base}/settings/")
+    page.locator("#id_min_load").fill("5")
+    page.locator("form[method='post'] button[type='submit']").click()
+    expect(page.locator("#id_min_load")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/pool/?q=Chevalier")
+    expect(page.locator("#members-title")).to_be_visible()
+    assert_no_axe_violations(page)

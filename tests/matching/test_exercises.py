@@ -281,3 +281,33 @@ def test_settings_are_closed_to_the_other_pole(client, world):
     assert client.post(url, {"reviewers_per_item": 5, "max_load": 9, "min_load": 0,
                              "balance": "none", "coauthorship_years": 3}).status_code == 403
     assert ReviewExercise.objects.get(pk=world["exercise"].pk).reviewers_per_item == 1
+
+
+def test_pool_search_add_and_remove_are_audited(client, world):
+    newcomer = PersonFactory(given_name="Inès", family_name="Lefebvre",
+                             keywords=["radiothérapie"], public_profile=True)
+    client.force_login(world["staff"])
+    url = reverse("matching:pool", args=[world["exercise"].pk])
+    page = client.get(url, {"q": "lefebvre"})
+    assert [p.full_name for p in page.context["found"]] == ["Inès Lefebvre"]
+    response = client.post(url, {"add": newcomer.pk, "q": "lefebvre"})
+    assert response["Location"] == f"{url}?q=lefebvre"
+    assert client.get(url, {"q": "lefebvre"}).context["found"] == []
+    services.run_assignment(exercise=world["exercise"], actor=world["staff"])
+    member = PoolMember.objects.get(exercise=world["exercise"], person=world["bernard"])
+    client.post(url, {"remove": member.pk})
+    assert not PoolMember.objects.filter(pk=member.pk).exists()
+    assert not Assignment.objects.filter(reviewer=world["bernard"]).exists()
+    assert [(e.action, e.changes) for e in AuditEntry.objects.filter(
+        action__in=["matching.add_reviewer", "matching.remove_reviewer"]).order_by("pk")] == [
+        ("matching.add_reviewer", {"pool": [None, "Inès Lefebvre"]}),
+        ("matching.remove_reviewer", {"pool": ["Alex Bernard", None],
+                                      "assignments": [["P-002"], None]})]
+
+
+def test_pool_refuses_a_value_that_is_not_a_person(client, world):
+    client.force_login(world["staff"])
+    url = reverse("matching:pool", args=[world["exercise"].pk])
+    response = client.post(url, {"add": "x'); DROP"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Choose a person from the list."]
+    assert PoolMember.objects.filter(exercise=world["exercise"]).count() == 4

@@ -13,7 +13,7 @@ from jumelage.core import audit
 from jumelage.directory.models import Person, Pole
 from jumelage.matching.engine.assignment import Infeasible, Problem, solve
 from jumelage.matching.engine.conflicts import Conflict
-from jumelage.matching.models import Assignment, ReviewExercise, ReviewItem
+from jumelage.matching.models import Assignment, PoolMember, ReviewExercise, ReviewItem
 from jumelage.matching.selectors import OTHER_GROUP, ExerciseData, exercise_data
 
 
@@ -88,6 +88,28 @@ def update_exercise(*, exercise: ReviewExercise, changes: dict, actor) -> Review
         audit.record(actor=actor, action="matching.update_exercise", obj=exercise,
                      changes=diff)
     return exercise
+
+
+@transaction.atomic
+def add_to_pool(*, exercise: ReviewExercise, person: Person, actor) -> PoolMember:
+    member, created = PoolMember.objects.get_or_create(exercise=exercise, person=person)
+    if created:
+        audit.record(actor=actor, action="matching.add_reviewer", obj=exercise,
+                     changes={"pool": [None, person.full_name]})
+    return member
+
+
+@transaction.atomic
+def remove_from_pool(*, member: PoolMember, actor) -> None:
+    """Take a reviewer out of the pool; their assignments in the exercise go with them."""
+    assigned = Assignment.objects.filter(item__exercise=member.exercise_id,
+                                         reviewer=member.person_id)
+    audit.record(actor=actor, action="matching.remove_reviewer", obj=member.exercise,
+                 changes={"pool": [member.person.full_name, None],
+                          "assignments": [sorted(a.item.reference for a in
+                                                 assigned.select_related("item")), None]})
+    assigned.delete()
+    member.delete()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exercises/<int:pk>/", views.exercise_detail, name="exercise"),
     path("exercises/<int:pk>/run/", views.run_solver, name="run"),
     path("exercises/<int:pk>/settings/", views.exercise_settings, name="settings"),
+    path("exercises/<int:pk>/pool/", views.pool, name="pool"),
     path("exercises/<int:pk>/items/<int:item_pk>/", views.item_detail, name="item"),
     path("exercises/<int:pk>/items/<int:item_pk>/assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/remove/", views.remove, name="remove"),

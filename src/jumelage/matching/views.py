@@ -1,6 +1,8 @@
 """Review exercise pages for staff: the assignment, reviewer suggestions with their conflicts,
 and changes by hand (assign, remove, swap), each checked and audited."""
 
+from urllib.parse import urlencode
+
 from babel.numbers import format_decimal
 from django import forms
 from django.contrib import messages
@@ -14,9 +16,16 @@ from django.views.decorators.http import require_POST
 
 from jumelage.core.formatting import babel_locale
 from jumelage.directory.models import Person
+from jumelage.directory.selectors import search_people
 from jumelage.matching import services
 from jumelage.matching.engine.assignment import REASONS, Infeasible
-from jumelage.matching.models import CONFLICT_RULES, Assignment, ReviewExercise, ReviewItem
+from jumelage.matching.models import (
+    CONFLICT_RULES,
+    Assignment,
+    PoolMember,
+    ReviewExercise,
+    ReviewItem,
+)
 from jumelage.matching.selectors import ExerciseData, exercise_data
 
 
@@ -132,6 +141,43 @@ def exercise_settings(request, pk: int):
         return redirect("matching:exercise", pk=exercise.pk)
     return render(request, "matching/exercise_settings.html",
                   {"exercise": exercise, "form": form})
+
+
+POOL_SEARCH_LIMIT = 20
+
+
+@login_required
+def pool(request, pk: int):
+    """The pool of reviewers: search the directory to add someone; remove a reviewer."""
+    exercise = _exercise_for(request, pk)
+    if request.method == "POST":
+        back = f"{request.path}?{urlencode({'q': request.POST.get('q', '')})}"
+        chosen = request.POST.get("remove") or request.POST.get("add") or ""
+        if not chosen.isdigit():
+            messages.error(request, _("Choose a person from the list."))
+            return redirect(back)
+        if "remove" in request.POST:
+            member = get_object_or_404(PoolMember.objects.select_related("person", "exercise"),
+                                       pk=int(chosen), exercise=exercise)
+            services.remove_from_pool(member=member, actor=request.user)
+            messages.success(request, _("%(person)s is no longer in the pool.")
+                             % {"person": member.person.full_name})
+        else:
+            person = get_object_or_404(Person, pk=int(chosen))
+            services.add_to_pool(exercise=exercise, person=person, actor=request.user)
+            messages.success(request, _("%(person)s is in the pool.")
+                             % {"person": person.full_name})
+        return redirect(back)
+    members = list(exercise.pool.select_related("person").order_by(
+        "person__family_name", "person__given_name", "pk"))
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        inside = {m.person_id for m in members}
+        found = [p for p in search_people(user=request.user, query=query)[:POOL_SEARCH_LIMIT]
+                 if p.pk not in inside]
+    return render(request, "matching/pool.html", {
+        "exercise": exercise, "members": members, "query": query, "found": found})
 
 
 @login_required
