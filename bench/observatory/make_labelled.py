@@ -32,6 +32,7 @@ from jumelage.observatory.engine.matching.text import (
     plain_tokens,
     unaccent,
 )
+from jumelage.observatory.engine.synthetic.places import CA_FSA, FR_DEPT, PROVINCES
 
 SHARED_FILE = PROJECT_DIR.parent / "shared" / "data" / "ror" / "ror_fr_ca_subset.jsonl"
 LABELLED = PROJECT_DIR / "tests" / "fixtures" / "affiliations" / "labelled.csv"
@@ -56,30 +57,7 @@ WOS = {"University": "Univ", "Université": "Univ", "Universite": "Univ", "Depar
        "Foundation": "Fdn", "Society": "Soc", "Technology": "Technol"}
 WOS_DROP = {"of", "de", "du", "des", "the", "la", "le", "les", "for", "d", "l"}
 
-# First letters of postal codes by city (Canada) and département by city (France).
-CA_FSA = {"Montreal": "H2", "Laval": "H7", "Québec": "G1", "Sherbrooke": "J1", "Gatineau": "J8",
-          "Trois-Rivières": "G9", "Lévis": "G6", "Rimouski": "G5", "Toronto": "M5",
-          "Ottawa": "K1", "Hamilton": "L8", "London": "N6", "Kingston": "K7", "Waterloo": "N2",
-          "Vancouver": "V6", "Victoria": "V8", "Burnaby": "V5", "Calgary": "T2",
-          "Edmonton": "T6", "Winnipeg": "R3", "Saskatoon": "S7", "Regina": "S4",
-          "Halifax": "B3", "Fredericton": "E3", "Moncton": "E1", "St. John's": "A1"}
-PROVINCES = {"Quebec": ("QC", "Québec"), "Ontario": ("ON", "Ontario"),
-             "British Columbia": ("BC", "British Columbia"), "Alberta": ("AB", "Alberta"),
-             "Manitoba": ("MB", "Manitoba"), "Saskatchewan": ("SK", "Saskatchewan"),
-             "Nova Scotia": ("NS", "Nova Scotia"), "New Brunswick": ("NB", "New Brunswick"),
-             "Newfoundland and Labrador": ("NL", "Newfoundland")}
-FR_DEPT = {"Lyon": "69", "Villeurbanne": "69", "Bron": "69", "Écully": "69",
-           "Pierre-Bénite": "69", "Grenoble": "38", "Saint-Martin-d'Hères": "38",
-           "La Tronche": "38", "Meylan": "38", "Clermont-Ferrand": "63", "Aubière": "63",
-           "Saint-Genès-Champanelle": "63", "Saint-Etienne": "42", "Saint-Étienne": "42",
-           "Chambéry": "73", "Annecy": "74", "Valence": "26", "Paris": "75", "Villejuif": "94",
-           "Créteil": "94", "Marseille": "13", "Aix-en-Provence": "13", "Toulouse": "31",
-           "Montpellier": "34", "Bordeaux": "33", "Talence": "33", "Pessac": "33",
-           "Lille": "59", "Villeneuve-d'Ascq": "59", "Strasbourg": "67", "Nantes": "44",
-           "Rennes": "35", "Nice": "06", "Palaiseau": "91", "Gif-sur-Yvette": "91",
-           "Orsay": "91", "Caen": "14", "Dijon": "21", "Nancy": "54", "Tours": "37",
-           "Orléans": "45", "Poitiers": "86", "Limoges": "87", "Amiens": "80", "Reims": "51",
-           "Rouen": "76", "Brest": "29", "Besançon": "25", "Avignon": "84", "Nanterre": "92"}
+# Postal codes and provinces by city: the synthetic generator's tables.
 
 FOREIGN = [
     "Department of Medicine, Karolinska Institutet, Stockholm, Sweden",

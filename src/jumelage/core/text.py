@@ -5,20 +5,10 @@
 """
 
 import functools
-import unicodedata
 
 from django.db.models import Func, TextField
 
-
-def fold(value: str | None) -> str:
-    """Lower-case `value` and strip its accents: "Thérapie Cellulaire" -> "therapie cellulaire"."""
-    if not value:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # PostgreSQL's unaccent expands the ligatures; so does this, so both databases agree.
-    return stripped.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
-
+from jumelage.core.folding import fold
 
 # SQLite calls the function once per row: names repeat, so a cache saves most of the work.
 _cached_fold = functools.lru_cache(maxsize=65536)(fold)

@@ -23,8 +23,9 @@ words and numbers, then stems each token with a light stemmer of the text's lang
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
+
+from jumelage.core.folding import fold
 
 LANGUAGES = ("fr", "en")
 MIN_STOP_WORDS = 3  # fewer stop words than this: the language is unknown
@@ -66,17 +67,6 @@ _ONLY_ENGLISH = frozenset(w for w in ENGLISH_STOP_WORDS - FRENCH_STOP_WORDS if l
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ELISION = re.compile(r"\b[cdjlmnst]'|\bqu'")
 
-
-def fold(value: str | None) -> str:
-    """Lower case, accents stripped, œ/æ spelled out (as jumelage.core.text.fold does; that
-    module imports Django, which the engine may not)."""
-    if not value:
-        return ""
-    if value.isascii():
-        return value.lower()
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
 
 
 def words(text: str | None) -> list[str]:

@@ -14,17 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
-def fold(value: str | None) -> str:
-    """Lower-case `value` and strip its accents, as jumelage.core.text.fold does (that module
-    imports Django, which an engine may not; a test checks that the two agree)."""
-    if not value:
-        return ""
-    if value.isascii():
-        return value.lower()
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
+from jumelage.core.folding import fold
 
 
 def unaccent(value: str) -> str:

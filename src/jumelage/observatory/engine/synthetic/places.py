@@ -32,8 +32,8 @@ TYPE_WEIGHT = {"education": 10.0, "healthcare": 6.0, "government": 2.0, "facilit
                "nonprofit": 0.3, "other": 0.2, "company": 0.1, "funder": 0.1, "archive": 0.05}
 
 
-# First letters of postal codes by city (Canada) and département by city (France); the same
-# tables as bench/observatory/make_labelled.py.
+# First letters of postal codes by city (Canada) and département by city (France), used by
+# bench/observatory/make_labelled.py too.
 CA_FSA = {"Montreal": "H2", "Laval": "H7", "Québec": "G1", "Sherbrooke": "J1", "Gatineau": "J8",
           "Trois-Rivières": "G9", "Lévis": "G6", "Rimouski": "G5", "Toronto": "M5",
           "Ottawa": "K1", "Hamilton": "L8", "London": "N6", "Kingston": "K7", "Waterloo": "N2",
