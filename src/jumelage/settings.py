@@ -206,6 +206,9 @@ LOGGING = {
 # The observatory's DuckDB file.
 JUMELAGE_OBSERVATORY_DB = Path(env.str("JUMELAGE_OBSERVATORY_DB",
                                        default=str(VAR_DIR / "observatory.duckdb")))
+# DuckDB's own memory when the commands write the store ("2GB", "500MB"); beyond it, large
+# joins and sorts spill to a folder beside the file.
+JUMELAGE_OBSERVATORY_MEMORY = env.str("JUMELAGE_OBSERVATORY_MEMORY", default="2GB")
 
 JUMELAGE_RETENTION = {
     # Days after which finished background-task results are removed.

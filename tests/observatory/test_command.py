@@ -176,3 +176,4 @@ def test_two_processes_give_the_same_report_as_one(registry, tmp_path):
 def test_jobs_below_one_is_refused(registry, tmp_path):
     with pytest.raises(CommandError, match=r"^--jobs 0: give 1 or more processes\.$"):
         run("--db", str(tmp_path / "o.duckdb"), "--jobs", "0", "index")
+

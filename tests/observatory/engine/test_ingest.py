@@ -160,3 +160,12 @@ def test_two_reading_processes_skip_loaded_files_and_replace_newer_records(store
                         "WHERE source_id = 'W2000000002'") == [("Corrected title", 2013, 0)]
     assert _rows(store, "SELECT count(*) FROM authorships WHERE source_id = 'W2000000002'") \
         == [(0,)]
+
+
+def test_the_store_caps_duckdbs_memory(tmp_path):
+    with Store(tmp_path / "capped.duckdb", memory_limit="300MB") as capped:
+        assert capped.con.execute("SELECT current_setting('memory_limit')").fetchone() == (
+            "286.1 MiB",)  # 300 MB (10^6 bytes) as DuckDB shows it
+    with Store(tmp_path / "default.duckdb") as default:
+        assert default.con.execute("SELECT current_setting('memory_limit')").fetchone() == (
+            "1.8 GiB",)  # the default, 2 GB

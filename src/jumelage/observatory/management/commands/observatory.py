@@ -83,7 +83,7 @@ class Command(BaseCommand):
         path = db or settings.JUMELAGE_OBSERVATORY_DB
         if action == "match":
             return self._match(options)
-        with Store(path) as store:
+        with Store(path, memory_limit=settings.JUMELAGE_OBSERVATORY_MEMORY) as store:
             return getattr(self, f"_{action}")(store, options)
 
     def _matcher(self) -> Matcher:
