@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jumelage.directory",
     "jumelage.observatory",
     "jumelage.matching",
+    "jumelage.calls",
 ]
 
 MIDDLEWARE = [
