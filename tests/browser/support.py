@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,3 +65,14 @@ def assert_site_stylesheet_applied(page) -> None:
     assert position == "absolute", (
         "site.css is not applied to the page (is /static/jumelage/site.css served?); "
         "auditing an unstyled page would not test the real contrast and target sizes")
+
+
+def sign_in(page, live_server, user) -> None:
+    """The browser carries a session of `user`, as after signing in."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": session.session_key, "url": live_server.url}])

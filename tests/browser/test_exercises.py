@@ -8,8 +8,8 @@ from tests.browser.support import (
     assert_no_axe_violations,
     assert_site_stylesheet_applied,
     require_chromium,
+    sign_in,
 )
-from tests.browser.test_partners import sign_in
 
 require_chromium()
 

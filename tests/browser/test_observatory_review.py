@@ -2,9 +2,6 @@
 and a decision taken without JavaScript."""
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -12,6 +9,7 @@ from tests.browser.support import (
     assert_no_axe_violations,
     assert_site_stylesheet_applied,
     require_chromium,
+    sign_in,
 )
 
 require_chromium()
@@ -41,17 +39,6 @@ def review(tmp_path, settings):
     yield {"staff": staff, "institutions": institutions}
     review_selectors.clear_registry_cache()
     review_selectors.clear_queue_cache()
-
-
-def sign_in(page, live_server, user) -> None:
-    """The browser carries a session of `user`, as after signing in."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": session.session_key, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

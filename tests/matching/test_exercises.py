@@ -196,7 +196,7 @@ def test_exercise_pages_are_closed_to_others(client, world, who):
             assert response.status_code == 403
             assert b"CAR-T" not in response.content
     response = client.post(reverse("matching:run", args=[world["exercise"].pk]))
-    assert response.status_code in (302, 403)
+    assert response.status_code == (302 if who == "anonymous" else 403)
     assert Assignment.objects.count() == 0
 
 
@@ -217,7 +217,7 @@ def test_exercise_list_shows_what_the_user_manages(client, world):
     assert [(e.title, e.n_items, e.n_pool) for e in page.context["exercises"]] == [
         ("Symposium 2027", 0, 0), ("AAP 2027", 2, 4)]
     assert other.title not in page.content.decode()
-    assert both.pk != other.pk
+    assert both.title in page.content.decode()
     client.force_login(UserFactory(role="researcher"))
     assert client.get(reverse("matching:exercises")).status_code == 403
 

@@ -215,13 +215,17 @@ def run_solver(request, pk: int):
     return redirect("matching:exercise", pk=exercise.pk)
 
 
-def _reviewer_from(request, data: ExerciseData) -> Person | None:
-    form = ReviewerForm(request.POST, choices=[(p.pk, p.full_name) for p in data.reviewers])
+def _reviewer_from(request, exercise: ReviewExercise) -> Person | None:
+    """The pool reviewer the form names (the service then checks conflicts and loads on the
+    exercise's data: no need to build it twice here)."""
+    pool = {m.person.pk: m.person for m in exercise.pool.filter(active=True).select_related(
+        "person")}
+    form = ReviewerForm(request.POST, choices=[(pk, p.full_name) for pk, p in pool.items()])
     if not form.is_valid():
         for error in form.errors.get("reviewer", []):
             messages.error(request, error)
         return None
-    return next(p for p in data.reviewers if p.pk == form.cleaned_data["reviewer"])
+    return pool[form.cleaned_data["reviewer"]]
 
 
 @require_POST
@@ -229,7 +233,7 @@ def _reviewer_from(request, data: ExerciseData) -> Person | None:
 def assign(request, pk: int, item_pk: int):
     exercise = _exercise_for(request, pk)
     item = get_object_or_404(ReviewItem, pk=item_pk, exercise=exercise)
-    reviewer = _reviewer_from(request, exercise_data(exercise))
+    reviewer = _reviewer_from(request, exercise)
     if reviewer is not None:
         try:
             services.assign_reviewer(item=item, reviewer=reviewer, actor=request.user)
@@ -262,7 +266,7 @@ def swap(request, pk: int):
         "item__exercise", "reviewer"), pk=pk)
     exercise = _exercise_for(request, assignment.item.exercise_id)
     item = assignment.item
-    reviewer = _reviewer_from(request, exercise_data(exercise))
+    reviewer = _reviewer_from(request, exercise)
     if reviewer is not None:
         before = assignment.reviewer.full_name
         try:
