@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("observatory/review/", include("jumelage.observatory.review_urls")),
     path("observatory/", include("jumelage.observatory.urls")),
     path("matching/", include("jumelage.matching.urls")),
+    path("calls/", include("jumelage.calls.urls")),
     path("accounts/preferences/", account_views.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),

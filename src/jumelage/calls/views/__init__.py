@@ -1,0 +1,1 @@
+"""Views of joint calls, one module per part of a call's life."""

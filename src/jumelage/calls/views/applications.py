@@ -1,0 +1,3 @@
+"""Views of joint calls: applications."""
+
+urlpatterns = []

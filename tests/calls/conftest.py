@@ -1,0 +1,130 @@
+"""A small joint-call world shared by the tests of jumelage.calls.
+
+Two poles (CLARA in EUR, Oncopole in CAD), real-looking institutions with one hierarchy (a
+hospital under its university), a published call open now with an envelope per pole and three
+criteria, and the people every permission test needs: staff of each pole, the site admin, an
+applicant (lead on the CLARA side), a co-applicant (lead on the Oncopole side), another
+applicant, a reviewer and a reviewer who works at the applicant's institution.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from jumelage.calls.models import Call, Criterion, Envelope
+from tests.factories import (
+    AffiliationFactory,
+    InstitutionFactory,
+    PersonFactory,
+    PoleFactory,
+    TeamFactory,
+    ThemeFactory,
+    UserFactory,
+    oncopole,
+)
+
+# The call is open from 1 January to 31 March 2027 (UTC): tests move the clock inside it.
+OPENS = dt.datetime(2027, 1, 1, 9, 0, tzinfo=dt.UTC)
+CLOSES = dt.datetime(2027, 3, 31, 21, 59, tzinfo=dt.UTC)
+DURING = dt.datetime(2027, 2, 15, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Applicants' files go to a fresh directory per test (a real one on disk)."""
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")}}}
+
+
+def person_with_account(*, given: str, family: str, institution, team=None,
+                        career_stage: str = "established", role: str = "researcher"):
+    user = UserFactory(first_name=given, last_name=family, role=role,
+                       email=f"{given}.{family}@example.org".lower())
+    person = PersonFactory(given_name=given, family_name=family, user=user,
+                           email=user.email, career_stage=career_stage)
+    AffiliationFactory(person=person, institution=institution, team=team)
+    return user, person
+
+
+@pytest.fixture
+def world(db):
+    clara, quebec = PoleFactory(), oncopole()
+    genomics = ThemeFactory(code="genomics", name_fr="Génomique et médecine de précision",
+                            name_en="Genomics and precision medicine")
+    lyon1 = InstitutionFactory(name_fr="Université Claude Bernard Lyon 1",
+                               name_en="Claude Bernard University Lyon 1", pole=clara)
+    hcl = InstitutionFactory(name_fr="Hospices Civils de Lyon", name_en="Hospices Civils de Lyon",
+                             type="hospital", pole=clara)
+    hcl.parents.add(lyon1)
+    udem = InstitutionFactory(name_fr="Université de Montréal", name_en="Université de Montréal",
+                              city="Montréal", country="CA", pole=quebec)
+    mcgill = InstitutionFactory(name_fr="Université McGill", name_en="McGill University",
+                                city="Montréal", country="CA", pole=quebec)
+    karolinska = InstitutionFactory(name_fr="Institut Karolinska",
+                                    name_en="Karolinska Institutet", city="Stockholm",
+                                    country="SE", pole=None)
+    lyon_team = TeamFactory(name_fr="Équipe génomique Lyon", name_en="Lyon genomics team",
+                            institution=lyon1)
+    mtl_team = TeamFactory(name_fr="Équipe immunothérapie Montréal",
+                           name_en="Montréal immunotherapy team", institution=udem)
+
+    call = Call.objects.create(
+        title_fr="Appel conjoint CLARA–Oncopole 2027", title_en="CLARA–Oncopole joint call 2027",
+        summary_fr="Projets conjoints en oncologie.", summary_en="Joint projects in oncology.",
+        opens_at=OPENS, closes_at=CLOSES, status=Call.Status.PUBLISHED, published_at=OPENS,
+        reviewers_per_application=2, max_reviewer_load=4)
+    call.themes.add(genomics)
+    Envelope.objects.create(call=call, pole=clara, amount=Decimal("300000"),
+                            max_request=Decimal("50000"), exchange_rate=Decimal("1"))
+    Envelope.objects.create(call=call, pole=quebec, amount=Decimal("450000"),
+                            max_request=Decimal("75000"), exchange_rate=Decimal("0.68"))
+    criteria = [
+        Criterion.objects.create(call=call, name_fr="Excellence scientifique",
+                                 name_en="Scientific excellence", weight=Decimal("2"),
+                                 position=1),
+        Criterion.objects.create(call=call, name_fr="Faisabilité", name_en="Feasibility",
+                                 weight=Decimal("1"), position=2),
+        Criterion.objects.create(call=call, name_fr="Valeur du partenariat",
+                                 name_en="Value of the partnership", weight=Decimal("1"),
+                                 position=3),
+    ]
+
+    applicant, applicant_person = person_with_account(
+        given="Élise", family="Garnier", institution=lyon1, team=lyon_team)
+    coapplicant, coapplicant_person = person_with_account(
+        given="Mathieu", family="Tremblay", institution=udem, team=mtl_team)
+    other_applicant, other_person = person_with_account(
+        given="Nadia", family="Roy", institution=mcgill)
+    reviewer, reviewer_person = person_with_account(
+        given="Hugo", family="Lefebvre", institution=karolinska)
+    conflicted, conflicted_person = person_with_account(
+        given="Chloé", family="Bertrand", institution=hcl)
+    return SimpleNamespace(
+        clara=clara, quebec=quebec, genomics=genomics, lyon1=lyon1, hcl=hcl, udem=udem,
+        mcgill=mcgill, karolinska=karolinska, lyon_team=lyon_team, mtl_team=mtl_team,
+        call=call, criteria=criteria,
+        staff_clara=UserFactory(role="pole_staff", pole=clara, email="staff@clara.example.org"),
+        staff_quebec=UserFactory(role="pole_staff", pole=quebec,
+                                 email="staff@oncopole.example.org"),
+        admin=UserFactory(role="site_admin", email="admin@example.org"),
+        applicant=applicant, applicant_person=applicant_person,
+        coapplicant=coapplicant, coapplicant_person=coapplicant_person,
+        other_applicant=other_applicant, other_person=other_person,
+        reviewer=reviewer, reviewer_person=reviewer_person,
+        conflicted=conflicted, conflicted_person=conflicted_person,
+    )
+
+
+def signed_in(client, user):
+    """Log the client in as `user`; staff and the site admin get the TOTP authenticator the
+    staff MFA middleware requires."""
+    from allauth.mfa.models import Authenticator
+
+    if user.role in ("pole_staff", "site_admin"):
+        Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP,
+                                            defaults={"data": {"secret": "x"}})
+    client.force_login(user)
+    return client
