@@ -128,3 +128,94 @@ def signed_in(client, user):
                                             defaults={"data": {"secret": "x"}})
     client.force_login(user)
     return client
+
+
+# The nine kinds of visitor every permission test of this app runs through.
+ACTORS = ("anonymous", "applicant", "coapplicant", "other_applicant", "reviewer",
+          "conflicted", "staff_clara", "staff_quebec", "admin")
+
+
+def actor_user(world, name: str):
+    return None if name == "anonymous" else getattr(world, name)
+
+
+@pytest.fixture
+def submitted(world):
+    """A submitted, eligible application of the world's call with the data that could leak:
+    two confirmed leads (Élise Garnier for CLARA, Mathieu Tremblay for the Oncopole), a budget
+    per side, the call's review exercise with Hugo Lefebvre assigned (and his review submitted,
+    confidential comment included) and Chloé Bertrand having declared a conflict of interest.
+    Nadia Roy holds a draft application of her own."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jumelage.calls.models import (
+        Application,
+        BudgetLine,
+        Participant,
+        Review,
+        ReviewScore,
+    )
+    from jumelage.matching.models import (
+        Assignment,
+        DeclaredConflict,
+        PoolMember,
+        ReviewExercise,
+        ReviewItem,
+    )
+
+    call = world.call
+    app = Application.objects.create(
+        call=call, reference="JC27-001", title="Biopsies liquides et immunothérapie",
+        acronym="BLIM", language="fr", abstract="Un résumé confidentiel du projet BLIM.",
+        description="Description détaillée.", keywords=["biopsie liquide", "immunothérapie"],
+        duration_months=24, created_by=world.applicant, status=Application.Status.SUBMITTED,
+        submitted_at=dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC),
+        eligibility=Application.Eligibility.ELIGIBLE)
+    app.themes.add(world.genomics)
+    Participant.objects.create(application=app, person=world.applicant_person,
+                               name="Élise Garnier", email=world.applicant.email,
+                               pole=world.clara, institution=world.lyon1, team=world.lyon_team,
+                               role=Participant.Role.LEAD, status=Participant.Status.CONFIRMED)
+    Participant.objects.create(application=app, person=world.coapplicant_person,
+                               name="Mathieu Tremblay", email=world.coapplicant.email,
+                               pole=world.quebec, institution=world.udem, team=world.mtl_team,
+                               role=Participant.Role.LEAD, status=Participant.Status.CONFIRMED)
+    BudgetLine.objects.create(application=app, pole=world.clara, category="personnel",
+                              amount=Decimal("30000"))
+    BudgetLine.objects.create(application=app, pole=world.clara, category="consumables",
+                              amount=Decimal("12000"))
+    BudgetLine.objects.create(application=app, pole=world.quebec, category="personnel",
+                              amount=Decimal("50000"))
+    BudgetLine.objects.create(application=app, pole=world.quebec, category="travel",
+                              amount=Decimal("8000"))
+    other = Application.objects.create(
+        call=call, reference="JC27-002", title="Projet de Nadia Roy", abstract="Brouillon.",
+        created_by=world.other_applicant)
+
+    exercise = ReviewExercise.objects.create(
+        kind=ReviewExercise.Kind.CALL, title=call.title_en, owner=call,
+        reviewers_per_item=call.reviewers_per_application, max_load=call.max_reviewer_load)
+    item = ReviewItem.objects.create(exercise=exercise, reference=app.reference,
+                                     title=app.title, text=app.abstract, source=app)
+    item.people.add(world.applicant_person, world.coapplicant_person)
+    for person in (world.reviewer_person, world.conflicted_person):
+        PoolMember.objects.create(exercise=exercise, person=person)
+    Assignment.objects.create(item=item, reviewer=world.reviewer_person, origin="manual")
+    DeclaredConflict.objects.create(item=item, person=world.conflicted_person,
+                                    reason="Je travaille avec l’équipe lyonnaise.",
+                                    declared_by=world.conflicted)
+    review = Review.objects.create(
+        application=app, reviewer=world.reviewer_person, status=Review.Status.SUBMITTED,
+        comments_for_applicants="Solid design; widen the cohort.",
+        confidential_comments="CONFIDENTIAL: the Lyon side looks overstretched.",
+        submitted_at=dt.datetime(2027, 4, 10, 8, 0, tzinfo=dt.UTC))
+    for criterion, score in zip(world.criteria, (5, 4, 3), strict=True):
+        ReviewScore.objects.create(review=review, criterion=criterion, score=score)
+    assert ContentType.objects.get_for_model(app).model == "application"
+    return SimpleNamespace(application=app, other=other, exercise=exercise, item=item,
+                           review=review)
+
+
+@pytest.fixture(autouse=True)
+def _no_observatory(settings, tmp_path):
+    settings.JUMELAGE_OBSERVATORY_DB = str(tmp_path / "absent.duckdb")
