@@ -176,7 +176,8 @@ class BudgetLine(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never uses what the uploader called the file.
-    return f"calls/{instance.application.call_id}/{instance.application_id}/{secrets.token_hex(16)}.pdf"
+    application = instance.application
+    return f"calls/{application.call_id}/{application.pk}/{secrets.token_hex(16)}.pdf"
 
 
 class Attachment(models.Model):

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         from jumelage.accounts.models import User
         from jumelage.directory.demo import seed_demo
         from jumelage.directory.demo.publications import seed_publications
+        from jumelage.calls.demo import seed_calls
         from jumelage.matching.demo import seed_review_exercise
 
         self.stdout.write(_("Rows created:"))
@@ -54,3 +55,5 @@ class Command(BaseCommand):
             seed_publications(stdout=self.stdout)
         self.stdout.write("")
         seed_review_exercise(stdout=self.stdout)
+        self.stdout.write("")
+        seed_calls(stdout=self.stdout)

@@ -1,0 +1,56 @@
+"""The demo joint calls: one in each state, made of fictional projects and people at the real
+member institutions, loaded once."""
+
+import datetime as dt
+
+import pytest
+
+from jumelage.calls.demo import DECIDED, IN_REVIEW, OPEN, PREPARING, seed_calls
+from jumelage.calls.models import Application, Call, Review
+from jumelage.directory.demo import seed_demo
+from jumelage.matching.demo import TITLE
+from jumelage.matching.models import Assignment, ReviewExercise
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def test_demo_calls_cover_every_state_and_load_once():
+    seed_demo()
+    first = seed_calls(today=TODAY)
+    assert first.created == [PREPARING, OPEN, IN_REVIEW, DECIDED]
+    assert dict(Call.objects.values_list("title_fr", "status")) == {
+        PREPARING: "draft", OPEN: "published", IN_REVIEW: "review", DECIDED: "follow_up"}
+    assert seed_calls(today=TODAY).created == []
+    assert Call.objects.count() == 4
+
+
+def test_demo_open_call_is_open_on_the_day_it_is_loaded():
+    seed_demo()
+    seed_calls(today=TODAY)
+    call = Call.objects.get(title_fr=OPEN)
+    noon = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+    assert call.opens_at < noon < call.closes_at
+    assert (call.closes_at.hour, call.closes_at.minute) == (22, 59)
+
+
+def test_demo_call_in_review_owns_the_demo_review_exercise():
+    seed_demo()
+    seed_calls(today=TODAY)
+    call = Call.objects.get(title_fr=IN_REVIEW)
+    exercise = ReviewExercise.objects.get(title=TITLE)
+    assert exercise.owner == call
+    applications = Application.objects.filter(call=call).order_by("reference")
+    assert [a.reference for a in applications][:3] == ["JC26-001", "JC26-002", "JC26-003"]
+    assert applications.count() == 10
+    assert sorted({item.source.call_id for item in exercise.items.all()}) == [call.pk]
+    for app in applications:
+        assert sorted(p.pole.code for p in app.participants.all()) == ["clara", "oncopole"]
+    # Reviews come only from reviewers assigned to the application.
+    reviews = Review.objects.filter(application__call=call)
+    assert reviews.count() > 0
+    for review in reviews:
+        assert Assignment.objects.filter(item__exercise=exercise,
+                                         item__object_id=review.application_id,
+                                         reviewer=review.reviewer_id).exists()
