@@ -6,3 +6,7 @@ class CallsConfig(AppConfig):
     name = "jumelage.calls"
     label = "calls"
     verbose_name = _("Joint calls")
+
+    def ready(self) -> None:
+        # Register the app's scheduled jobs (reminders) with jumelage.core.scheduled.
+        from jumelage.calls import scheduled, scheduled_followup  # noqa: F401

@@ -4,7 +4,7 @@ that side's currency, private PDF attachments, submission receipts and eligibili
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +12,46 @@ from django.utils.translation import gettext_lazy as _
 from jumelage.calls.models.call import Call, DocumentKind
 
 
-def private_storage():
-    """Files that are never served by the web server: only views that check permissions."""
-    return storages["private"]
+class PrivateStorage(Storage):
+    """Files that are never served by the web server, only by views that check permissions.
+
+    Looks up `storages["private"]` on every use, so that a change of the STORAGES setting
+    (another location in production, a fresh directory per test) applies at once."""
+
+    @property
+    def _backend(self) -> Storage:
+        return storages["private"]
+
+    def _open(self, name, mode="rb"):
+        return self._backend._open(name, mode)
+
+    def _save(self, name, content):
+        return self._backend._save(name, content)
+
+    def delete(self, name):
+        return self._backend.delete(name)
+
+    def exists(self, name):
+        return self._backend.exists(name)
+
+    def listdir(self, path):
+        return self._backend.listdir(path)
+
+    def size(self, name):
+        return self._backend.size(name)
+
+    def path(self, name):
+        return self._backend.path(name)
+
+    def url(self, name):
+        raise NotImplementedError("private files have no public address")
+
+    def get_available_name(self, name, max_length=None):
+        return self._backend.get_available_name(name, max_length=max_length)
+
+
+def private_storage() -> Storage:
+    return PrivateStorage()
 
 
 class Application(models.Model):

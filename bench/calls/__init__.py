@@ -1,0 +1,1 @@
+"""Benchmarks of joint calls (bench/README.md)."""

@@ -1,0 +1,119 @@
+# ruff: noqa: F811 - the tests take the imported `page` fixture as an argument
+"""Application pages in a real browser: no axe violation on the steps and the overview, in
+French and English; calls-autosave.js saves as you type and keeps a copy in the browser that
+is offered back after the page was closed before the server had it."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import browser, page  # noqa: F401 - the browser tests' fixtures
+from tests.browser.support import (
+    assert_no_axe_violations,
+    assert_site_stylesheet_applied,
+    require_chromium,
+    sign_in,
+)
+
+require_chromium()
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def draft(world):
+    """A draft of Élise Garnier's, in a call that stays open whatever today's date."""
+    from jumelage.calls.models import Application, Call, Participant
+
+    Call.objects.filter(pk=world.call.pk).update(
+        opens_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        closes_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    )
+    application = Application.objects.create(
+        call=world.call, reference="JC20-001", created_by=world.applicant, title="Projet"
+    )
+    Participant.objects.create(
+        application=application,
+        person=world.applicant_person,
+        name="Élise Garnier",
+        email=world.applicant.email,
+        pole=world.clara,
+        institution=world.lyon1,
+        role="lead",
+        status="confirmed",
+    )
+    return application
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    "step", ["project", "consortium", "budget", "documents", "review-and-submit"]
+)
+def test_steps_have_no_axe_violation(page, live_server, world, draft, lang, step):
+    sign_in(page, live_server, world.applicant)
+    response = page.goto(f"{live_server.url}/{lang}/calls/applications/{draft.pk}/edit/{step}/")
+    assert response.status == 200
+    assert_site_stylesheet_applied(page)
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_overview_and_list_have_no_axe_violation(
+    page,
+    live_server,
+    world,
+    draft,
+    lang,
+):
+    sign_in(page, live_server, world.applicant)
+    for path in (f"applications/{draft.pk}/", "mine/", f"{world.call.pk}/apply/"):
+        response = page.goto(f"{live_server.url}/{lang}/calls/{path}")
+        assert response.status == 200
+        assert_no_axe_violations(page)
+
+
+def test_validation_errors_have_no_axe_violation(page, live_server, world, draft):
+    sign_in(page, live_server, world.applicant)
+    page.goto(f"{live_server.url}/en/calls/applications/{draft.pk}/edit/budget/")
+    page.get_by_label("Personnel (EUR)").fill("60000")
+    page.get_by_role("button", name="Save the budget").click()
+    expect(page.get_by_text("The CLARA side asks for €60,000.00 in total")).to_be_visible()
+    expect(page.get_by_label("Personnel (EUR)")).to_have_value("60000")
+    assert_no_axe_violations(page)
+
+
+def test_autosave_saves_on_blur(page, live_server, world, draft):
+    sign_in(page, live_server, world.applicant)
+    page.goto(f"{live_server.url}/en/calls/applications/{draft.pk}/edit/project/")
+    page.get_by_label("Abstract").fill("Saved without pressing the button.")
+    page.get_by_label("Project description").focus()
+    expect(page.locator(".autosave-status")).to_have_text("Draft saved.")
+    draft.refresh_from_db()
+    assert (draft.abstract, draft.version) == ("Saved without pressing the button.", 2)
+    assert page.locator("input[name=version]").input_value() == "2"
+
+
+def test_text_typed_before_the_tab_closed_is_offered_back(
+    page,
+    live_server,
+    world,
+    draft,
+):
+    sign_in(page, live_server, world.applicant)
+    address = f"{live_server.url}/en/calls/applications/{draft.pk}/edit/project/"
+    page.goto(address)
+    page.context.set_offline(True)  # the server never gets it
+    page.get_by_label("Abstract").fill("Typed, then the tab was closed.")
+    page.get_by_label("Project description").focus()
+    expect(page.locator(".autosave-status")).to_contain_text("Not saved on the server")
+    page.context.set_offline(False)
+    page.goto(address)
+    expect(page.get_by_label("Abstract")).to_have_value("")
+    page.get_by_role("button", name="Restore my text").click()
+    expect(page.get_by_label("Abstract")).to_have_value("Typed, then the tab was closed.")
+    page.get_by_label("Project description").focus()
+    page.get_by_label("Project title").focus()
+    expect(page.locator(".autosave-status")).to_have_text("Draft saved.")
+    draft.refresh_from_db()
+    assert draft.abstract == "Typed, then the tab was closed."  # saved once restored
