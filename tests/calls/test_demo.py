@@ -54,3 +54,31 @@ def test_demo_call_in_review_owns_the_demo_review_exercise():
         assert Assignment.objects.filter(item__exercise=exercise,
                                          item__object_id=review.application_id,
                                          reviewer=review.reviewer_id).exists()
+
+
+def test_demo_decided_call_has_two_keys_awards_and_reports():
+    from jumelage.calls.models import Award, Decision, Report
+
+    seed_demo()
+    seed_calls(today=TODAY)
+    call = Call.objects.get(title_fr=DECIDED)
+    applications = list(Application.objects.filter(call=call).order_by("reference"))
+    assert len(applications) == 6
+    # Each pole decided on every application; funded means both poles chose to fund it.
+    for app in applications:
+        outcomes = dict(Decision.objects.filter(application=app).values_list(
+            "pole__code", "outcome"))
+        assert set(outcomes) == {"clara", "oncopole"}
+        assert app.outcome == ("funded" if set(outcomes.values()) == {"fund"} else "not_funded")
+        assert app.outcome_released_at is not None
+    funded = [a for a in applications if a.outcome == "funded"]
+    assert funded
+    # Within both envelopes at once.
+    for code, envelope in (("clara", 120000), ("oncopole", 180000)):
+        awarded = sum(a.amount for a in Award.objects.filter(application__call=call,
+                                                             pole__code=code))
+        assert 0 < awarded <= envelope
+    assert sorted(Award.objects.filter(application__call=call).values_list(
+        "pole__code", "currency")) == sorted([("clara", "EUR"), ("oncopole", "CAD")] * len(funded))
+    assert set(Report.objects.filter(application__call=call).values_list(
+        "kind", "status")) == {("annual", "submitted"), ("final", "due")}

@@ -44,4 +44,6 @@ def test_run_scheduled_runs_every_job(capsys):
         "prune_task_results: 0 finished task results older than 30 days removed",
         "remove_unconfirmed_accounts: 0 accounts never confirmed in 14 days removed",
         "clear_expired_sessions: 0 expired sessions removed",
+        "calls_review_reminders: 0 reviewers reminded of their reviews",
+        "calls_report_reminders: 0 report reminders sent",
     ]

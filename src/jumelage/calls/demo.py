@@ -33,6 +33,7 @@ from jumelage.calls.models import (
     ReviewScore,
 )
 from jumelage.directory.models import Person, Pole, Theme
+from jumelage.matching.demo import SENIOR
 from jumelage.matching.models import Assignment, ReviewExercise
 from jumelage.matching.selectors import people_with_context, side_of
 
@@ -116,7 +117,8 @@ def seed_calls(*, stdout: TextIO | None = None, today: dt.date | None = None) ->
 
 
 def _call(title_fr: str, *, opens: dt.datetime, closes: dt.datetime, poles: dict[str, Pole],
-          status: str, clara_amount: int, quebec_amount: int) -> Call:
+          status: str, clara_amount: int, quebec_amount: int,
+          documents: tuple[str, ...] = ("proposal",)) -> Call:
     year = title_fr.split()[2]
     call = Call.objects.create(
         title_fr=title_fr, title_en=f"Joint call {year} (demo)",
@@ -130,7 +132,7 @@ def _call(title_fr: str, *, opens: dt.datetime, closes: dt.datetime, poles: dict
         opens_at=opens, closes_at=closes, status=status,
         published_at=opens if status != Call.Status.DRAFT else None,
         reviewers_per_application=3, max_reviewer_load=3, min_duration_months=12,
-        max_duration_months=24, required_documents=["proposal"])
+        max_duration_months=24, required_documents=list(documents))
     call.themes.set(Theme.objects.filter(kind=Theme.Kind.THEME))
     Envelope.objects.create(call=call, pole=poles["clara"], amount=Decimal(clara_amount),
                             max_request=Decimal("60000"), exchange_rate=Decimal("1"))
@@ -202,12 +204,14 @@ def _review(application: Application, reviewer: Person, criteria: list[Criterion
 
 
 def _in_review(title: str, now: dt.datetime, poles: dict[str, Pole]) -> None:
+    from jumelage.calls.services.eligibility import check_eligibility
     from jumelage.matching.demo import TITLE, seed_review_exercise
 
     opens = (now - dt.timedelta(days=150)).replace(hour=8, minute=0, second=0, microsecond=0)
     closes = (now - dt.timedelta(days=40)).replace(hour=22, minute=59, second=0, microsecond=0)
+    # The fictional projects carry no PDF, so this call asks for none.
     call = _call(title, opens=opens, closes=closes, poles=poles, status=Call.Status.REVIEW,
-                 clara_amount=300000, quebec_amount=450000)
+                 clara_amount=300000, quebec_amount=450000, documents=())
     seed_review_exercise()
     exercise = ReviewExercise.objects.filter(title=TITLE).first()
     if exercise is None or not exercise.items.exists():
@@ -230,6 +234,7 @@ def _in_review(title: str, now: dt.datetime, poles: dict[str, Pole]) -> None:
         _budget(app, poles, rng)
         item.source = app
         item.save(update_fields=["content_type", "object_id"])
+        check_eligibility(application=app)
         # Two thirds of the assigned reviewers have sent their review.
         for assignment in Assignment.objects.filter(item=item).select_related("reviewer"):
             if rng.random() < 0.66:
@@ -251,18 +256,21 @@ def _account_of(leads: dict[str, Person]) -> int:
 
 
 def _decided(title: str, now: dt.datetime, poles: dict[str, Pole]) -> None:
+    from jumelage.calls.services.eligibility import check_eligibility
     from jumelage.matching.models import PoolMember, ReviewItem
 
     opens = (now - dt.timedelta(days=900)).replace(hour=8, minute=0, second=0, microsecond=0)
     closes = opens + dt.timedelta(days=75)
     call = _call(title, opens=opens, closes=closes, poles=poles,
-                 status=Call.Status.FOLLOW_UP, clara_amount=120000, quebec_amount=180000)
+                 status=Call.Status.PANEL, clara_amount=120000, quebec_amount=180000,
+                 documents=())
     criteria = list(call.criteria.all())
     rng = random.Random(2024)
     people = [p for p in people_with_context(
         Person.objects.filter(user__isnull=True).exclude(keywords=[]).order_by("-pk")
         .values_list("pk", flat=True)[:80]) if p.current_affiliations]
-    by_side = {code: [p for p in people if side_of(p) == code] for code in poles}
+    by_side = {code: [p for p in people if side_of(p) == code and p.career_stage in SENIOR]
+               for code in poles}
     if not all(by_side.values()):
         return
     exercise = ReviewExercise.objects.create(
@@ -293,3 +301,47 @@ def _decided(title: str, now: dt.datetime, poles: dict[str, Pole]) -> None:
             Assignment.objects.create(item=item, reviewer=reviewer,
                                       origin=Assignment.Origin.MANUAL)
             _review(app, reviewer, criteria, rng, closes + dt.timedelta(days=30))
+        check_eligibility(application=app)
+    _decide(call, now)
+
+
+def _decide(call: Call, now: dt.datetime) -> None:
+    """Both poles decide on the optimal selection within their envelopes, the outcomes are
+    released, the funded projects get their awards; one report is in, the final one due."""
+    from jumelage.accounts.models import User
+    from jumelage.calls.services import followup, panel
+
+    staff = {u.pole.code: u for u in User.objects.filter(
+        role=User.Role.POLE_STAFF, email__endswith="@demo.jumelage.example").select_related(
+        "pole")}
+    if set(staff) != {"clara", "oncopole"}:
+        return
+    scenario = panel.compute_scenario(call=call, method="optimal", keep_rank_order=True,
+                                      actor=staff["clara"])
+    panel.adopt_scenario(scenario=scenario, actor=staff["clara"])
+    chosen = set(scenario.selected)
+    for application in call.applications.order_by("reference"):
+        for user in staff.values():
+            funded = application.pk in chosen
+            panel.record_decision(
+                application=application, outcome="fund" if funded else "decline",
+                note="" if funded else "Projet classé sous la ligne de financement.",
+                actor=user)
+    panel.release_decisions(call=call, actor=staff["clara"])
+    starts_on = (now - dt.timedelta(days=700)).date().replace(day=1)
+    for application in call.applications.filter(outcome=Application.Outcome.FUNDED):
+        for award in followup.create_awards(application=application, starts_on=starts_on,
+                                            actor=staff["clara"]):
+            first = award.instalments.order_by("due_on").first()
+            followup.record_payment(instalment=first, paid_on=first.due_on,
+                                    actor=staff[award.pole.code])
+        annual = application.reports.filter(kind="annual").order_by("due_on").first()
+        if annual is not None:
+            spending = {(line.pole_id, line.category): line.amount * Decimal("0.45")
+                        for line in application.budget_lines.all()}
+            followup.submit_report(
+                report=annual, narrative=("Première année : recrutement terminé, premiers "
+                                          "échantillons partagés entre Lyon et Montréal."),
+                spending=spending, publications=[], students_trained=2, mobilities=1,
+                actor=application.created_by)
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.FOLLOW_UP)

@@ -71,6 +71,9 @@ PROJECTS = [
                 "from pooled cohorts and bioinformatics pipelines shared by both poles.",
                 ("pharmacogenomics", "multiple myeloma", "bioinformatics")),
 ]
+# Leads of a joint project hold a position a call accepts (see jumelage.calls eligibility).
+SENIOR = (Person.CareerStage.ESTABLISHED, Person.CareerStage.CLINICIAN,
+          Person.CareerStage.EARLY)
 POOL_SIZE = 16  # reviewers, half from each pole
 REVIEWERS_PER_ITEM = 3
 MAX_LOAD = 3
@@ -89,7 +92,8 @@ def _applicants(people: list[Person], project: DemoProject, used: set[int]) -> l
     leads = []
     words = {k.casefold() for k in project.keywords}
     for side in ("clara", "oncopole"):
-        candidates = [p for p in people if p.pk not in used and side_of(p) == side]
+        candidates = [p for p in people if p.pk not in used and side_of(p) == side
+                      and p.career_stage in SENIOR]
         best = max(candidates, key=lambda p: (len(words & {k.casefold() for k in p.keywords}),
                                               -p.pk))
         used.add(best.pk)
@@ -150,9 +154,7 @@ def _create() -> DemoExerciseReport:
     reviewers = []
     for side in ("clara", "oncopole"):
         senior = [p for p in people if p.pk not in used and side_of(p) == side
-                  and p.career_stage in (Person.CareerStage.ESTABLISHED,
-                                         Person.CareerStage.CLINICIAN,
-                                         Person.CareerStage.EARLY)]
+                  and p.career_stage in SENIOR]
         reviewers += sorted(senior, key=lambda p: (clashes(p), p.pk))[:POOL_SIZE // 2]
     PoolMember.objects.bulk_create(PoolMember(exercise=exercise, person=p) for p in reviewers)
     return DemoExerciseReport(True, len(PROJECTS), len(reviewers), 0)

@@ -18,6 +18,7 @@ from jumelage.calls.forms.applications import AttachmentForm, BudgetForm, Invite
 from jumelage.calls.models import Application, Attachment, Call, Participant, Receipt
 from jumelage.calls.services import applications as services
 from jumelage.calls.services.applications import STEP_NAMES, STEPS, StaleDraft
+from jumelage.calls.services.eligibility import eligibility_reasons
 from jumelage.core.formatting import format_datetime
 
 DRAFT_LABELS = {
@@ -162,6 +163,11 @@ def application_detail(request, pk: int):
             "receipts": list(application.receipts.all()),
             "themes": list(application.themes.all()),
             "steps": _steps(application, None) if can_change else [],
+            # What the applicants are told: eligibility, then the outcome and the award.
+            "eligibility_reasons": (eligibility_reasons(application)
+                                    if user.has_perm("calls.view_outcome", application) else []),
+            "can_manage": user.has_perm("calls.manage_call", application.call),
+            "can_review": user.has_perm("calls.review_application", application),
             **_deadline_context(application),
         },
     )

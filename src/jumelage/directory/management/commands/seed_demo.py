@@ -25,9 +25,9 @@ class Command(BaseCommand):
                 "published, so it runs only with DEBUG=true. To load the demo on a "
                 "demonstration server that holds no real data, add --force."))
         from jumelage.accounts.models import User
+        from jumelage.calls.demo import seed_calls
         from jumelage.directory.demo import seed_demo
         from jumelage.directory.demo.publications import seed_publications
-        from jumelage.calls.demo import seed_calls
         from jumelage.matching.demo import seed_review_exercise
 
         self.stdout.write(_("Rows created:"))
