@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jumelage.observatory",
     "jumelage.matching",
     "jumelage.calls",
+    "jumelage.api",
 ]
 
 MIDDLEWARE = [

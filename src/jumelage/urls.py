@@ -9,6 +9,7 @@ from jumelage.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("jumelage.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
