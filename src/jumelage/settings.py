@@ -181,6 +181,9 @@ EMAIL_CONFIG = env.email_url(
 )
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jumelage <no-reply@jumelage.invalid>")
+# The site's address in links that mail sent by scheduled jobs carries (no request to read it
+# from); empty: https:// and the first of ALLOWED_HOSTS.
+JUMELAGE_SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks interface (the django-tasks backport) on the database.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -35,10 +36,10 @@ class StaffMFAMiddleware:
             if name not in _ALLOWED_URL_NAMES and not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists():
-                messages.warning(
-                    request,
-                    _("Your role gives access to confidential data: set up two-factor "
-                      "authentication with an authenticator app to continue."),
-                )
+                message = _("Your role gives access to confidential data: set up two-factor "
+                            "authentication with an authenticator app to continue.")
+                if request.path.startswith("/api/"):  # a program cannot follow to a form
+                    return JsonResponse({"detail": message}, status=403)
+                messages.warning(request, message)
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
