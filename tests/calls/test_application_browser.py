@@ -117,3 +117,62 @@ def test_text_typed_before_the_tab_closed_is_offered_back(
     expect(page.locator(".autosave-status")).to_have_text("Draft saved.")
     draft.refresh_from_db()
     assert draft.abstract == "Typed, then the tab was closed."  # saved once restored
+
+
+@pytest.fixture
+def two_stage_letters(world, draft):
+    """The call made two-stage with one submitted letter of intent (JC20-002) and the draft
+    amended once by CLARA staff after its submission."""
+    from jumelage.calls.models import Application, Call, Participant
+    from jumelage.calls.services import applications as services
+
+    Call.objects.filter(pk=world.call.pk).update(
+        two_stage=True, intent_closes_at=dt.datetime(2098, 1, 1, tzinfo=dt.UTC)
+    )
+    letter = Application.objects.create(
+        call=world.call,
+        reference="JC20-002",
+        stage="intent",
+        status="submitted",
+        created_by=world.coapplicant,
+        title="Lettre d’intention",
+        submitted_at=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
+    )
+    Participant.objects.create(
+        application=letter,
+        person=world.coapplicant_person,
+        name="Mathieu Tremblay",
+        email=world.coapplicant.email,
+        pole=world.quebec,
+        institution=world.udem,
+        role="lead",
+        status="confirmed",
+    )
+    Application.objects.filter(pk=draft.pk).update(status="submitted")
+    draft.refresh_from_db()
+    services.amend_application(
+        application=draft,
+        changes={"title": "Projet corrigé"},
+        actor=world.staff_clara,
+        justification="Coquille dans le titre.",
+    )
+    return letter
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_staff_pages_have_no_axe_violation(
+    page, live_server, world, draft, two_stage_letters, lang
+):
+    sign_in(page, live_server, world.staff_clara)
+    for path in (f"{world.call.pk}/intents/", f"applications/{draft.pk}/amend/"):
+        response = page.goto(f"{live_server.url}/{lang}/calls/{path}")
+        assert response.status == 200
+        assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_withdraw_page_has_no_axe_violation(page, live_server, world, draft, lang):
+    sign_in(page, live_server, world.applicant)
+    response = page.goto(f"{live_server.url}/{lang}/calls/applications/{draft.pk}/withdraw/")
+    assert response.status == 200
+    assert_no_axe_violations(page)

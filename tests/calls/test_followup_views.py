@@ -72,7 +72,17 @@ def _get(client, world, name, url):
     return client.get(url)
 
 
-def _assert_refused(response, name, url, leaks):
+def _assert_shown_only_to(allowed, response, name, leaks):
+    """The page with the leaks in it for the allowed visitors; refused to the others."""
+    if name in allowed:
+        assert response.status_code == 200
+        for leak in leaks:
+            assert leak in response.content.decode()
+    else:
+        _assert_refused(response, name, leaks)
+
+
+def _assert_refused(response, name, leaks):
     if name == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith("/en/accounts/login/")
@@ -91,12 +101,7 @@ def test_board_shown_to_the_staff_only(client, world, reported, name):
     url = reverse("calls:followup", args=[world.call.pk])
     response = _get(client, world, name, url)
     leaks = ["Biopsies liquides", "€42,000.00", "CA$58,000.00"]
-    if name in STAFF:
-        assert response.status_code == 200
-        for leak in leaks:
-            assert leak in response.content.decode()
-    else:
-        _assert_refused(response, name, url, leaks)
+    _assert_shown_only_to(STAFF, response, name, leaks)
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -104,12 +109,7 @@ def test_award_shown_to_applicants_and_staff(client, world, reported, name):
     url = reverse("calls:award", args=[reported.application_id])
     response = _get(client, world, name, url)
     leaks = ["€42,000.00", "CA$58,000.00", "€21,000.00"]
-    if name in STAFF | APPLICANTS:
-        assert response.status_code == 200
-        for leak in leaks:
-            assert leak in response.content.decode()
-    else:
-        _assert_refused(response, name, url, leaks)
+    _assert_shown_only_to(STAFF | APPLICANTS, response, name, leaks)
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -117,12 +117,7 @@ def test_report_shown_to_applicants_and_staff(client, world, reported, name):
     url = reverse("calls:report", args=[reported.pk])
     response = _get(client, world, name, url)
     leaks = ["cohort of 120 patients", "10.1038/s41586-020-2649-2", "€15,000.00"]
-    if name in STAFF | APPLICANTS:
-        assert response.status_code == 200
-        for leak in leaks:
-            assert leak in response.content.decode()
-    else:
-        _assert_refused(response, name, url, leaks)
+    _assert_shown_only_to(STAFF | APPLICANTS, response, name, leaks)
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -134,7 +129,7 @@ def test_exports_page_shown_to_the_staff_only(client, world, submitted, name):
         assert response.status_code == 200
         assert link in response.content.decode()
     else:
-        _assert_refused(response, name, url, [link])
+        _assert_refused(response, name, [link])
 
 
 @pytest.mark.parametrize("what", ["applications", "reviews", "decisions", "anonymised"])
@@ -143,7 +138,7 @@ def test_exports_page_shown_to_the_staff_only(client, world, submitted, name):
 def test_exports_refused_to_anyone_but_the_staff(client, world, submitted, name, what, fmt):
     url = reverse("calls:export", args=[world.call.pk, what, fmt])
     response = _get(client, world, name, url)
-    _assert_refused(response, name, url, ["CONFIDENTIAL", "Hugo Lefebvre", "JC27-001"])
+    _assert_refused(response, name, ["CONFIDENTIAL", "Hugo Lefebvre", "JC27-001"])
     assert not response.streaming
 
 

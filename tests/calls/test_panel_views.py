@@ -33,15 +33,25 @@ def panelled(world, submitted):
     return scenario
 
 
+def decide(world, application, clara=None, quebec=None, clara_note=""):
+    """Each pole's staff record their pole's decision, when one is given."""
+    if clara:
+        panel.record_decision(
+            application=application, outcome=clara, note=clara_note, actor=world.staff_clara
+        )
+    if quebec:
+        panel.record_decision(
+            application=application, outcome=quebec, note="", actor=world.staff_quebec
+        )
+
+
 def released(world, submitted):
-    panel.record_decision(
-        application=submitted.application,
-        outcome="fund",
-        note="Welcome to the programme.",
-        actor=world.staff_clara,
-    )
-    panel.record_decision(
-        application=submitted.application, outcome="fund", note="", actor=world.staff_quebec
+    decide(
+        world,
+        submitted.application,
+        clara="fund",
+        quebec="fund",
+        clara_note="Welcome to the programme.",
     )
     panel.release_decisions(call=world.call, actor=world.staff_clara)
 
@@ -159,9 +169,7 @@ def test_outcome_page_after_release_for_each_visitor(client, world, submitted, p
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_outcome_page_before_release_for_each_visitor(client, world, submitted, panelled, name):
-    panel.record_decision(
-        application=submitted.application, outcome="decline", note="", actor=world.staff_clara
-    )
+    decide(world, submitted.application, clara="decline")
     url = reverse("calls:outcome", args=[submitted.application.pk])
     response = visit(client, world, name, url)
     if name in APPLICANTS:
@@ -351,12 +359,7 @@ def test_decision_without_choice_keeps_the_note_typed(client, world, submitted):
 
 
 def test_release_from_the_page(client, world, submitted, django_capture_on_commit_callbacks):
-    panel.record_decision(
-        application=submitted.application, outcome="fund", note="", actor=world.staff_clara
-    )
-    panel.record_decision(
-        application=submitted.application, outcome="decline", note="", actor=world.staff_quebec
-    )
+    decide(world, submitted.application, clara="fund", quebec="decline")
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in(client, world.staff_clara).post(
             reverse("calls:decisions", args=[world.call.pk]), {"release": "1"}
@@ -382,12 +385,7 @@ def test_release_refused_from_the_page_while_a_pole_has_not_decided(client, worl
 
 
 def test_not_funded_outcome_page_shows_no_amount(client, world, submitted):
-    panel.record_decision(
-        application=submitted.application, outcome="fund", note="", actor=world.staff_clara
-    )
-    panel.record_decision(
-        application=submitted.application, outcome="decline", note="", actor=world.staff_quebec
-    )
+    decide(world, submitted.application, clara="fund", quebec="decline")
     panel.release_decisions(call=world.call, actor=world.staff_clara)
     body = (
         signed_in(client, world.applicant)

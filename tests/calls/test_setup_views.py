@@ -120,6 +120,12 @@ def form_data(world, **overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def post_new_call(client, world, language="en", **overrides):
+    """CLARA's staff member sends the new-call form: `form_data` with `overrides`."""
+    signed_in(client, world.staff_clara)
+    return client.post(f"/{language}/calls/new/", form_data(world, **overrides))
+
+
 def edit_data(world, call, **overrides) -> dict:
     criteria = list(call.criteria.order_by("position"))
     data = form_data(
@@ -349,8 +355,7 @@ def test_create_form_shows_the_currency_next_to_each_amount(client, world):
 
 
 def test_create_saves_a_draft_in_utc_with_envelopes_and_criteria(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world))
+    response = post_new_call(client, world)
     call = Call.objects.get(title_en="Joint call 2028")
     assert response["Location"] == f"/en/calls/{call.pk}/manage/"
     assert (call.status, call.opens_at, call.closes_at, call.created_by) == (
@@ -396,8 +401,7 @@ def test_create_form_of_oncopole_staff_defaults_to_montreal_time(client, world):
 
 
 def test_create_is_audited(client, world):
-    signed_in(client, world.staff_clara)
-    client.post("/en/calls/new/", form_data(world))
+    post_new_call(client, world)
     entry = AuditEntry.objects.get(action="calls.create")
     assert entry.changes["envelopes"] == [
         None,
@@ -418,8 +422,7 @@ def test_create_is_audited(client, world):
 
 
 def test_create_refuses_closing_before_opening_and_keeps_what_was_typed(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, closes_at="2028-01-09T10:00"))
+    response = post_new_call(client, world, closes_at="2028-01-09T10:00")
     assert response.status_code == 200
     assert field_errors(response) == {
         "closes_at": [
@@ -434,8 +437,7 @@ def test_create_refuses_closing_before_opening_and_keeps_what_was_typed(client, 
 
 
 def test_create_refusal_in_french(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/fr/calls/new/", form_data(world, closes_at="2028-01-09T10:00"))
+    response = post_new_call(client, world, language="fr", closes_at="2028-01-09T10:00")
     assert field_errors(response)["closes_at"] == [
         f"L’appel se clôt le 9 janvier 2028 à 10{NBSP}h{NBSP}00, avant son ouverture "
         f"(10 janvier 2028 à 10{NBSP}h{NBSP}00){NBSP}: donnez une clôture postérieure à "
@@ -444,8 +446,7 @@ def test_create_refusal_in_french(client, world):
 
 
 def test_create_refuses_a_time_skipped_by_the_clock_change(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, opens_at="2028-03-26T02:30"))
+    response = post_new_call(client, world, opens_at="2028-03-26T02:30")
     assert field_errors(response) == {
         "opens_at": [
             "2028-03-26 02:30 does not exist in Paris time (the clocks go forward that night): "
@@ -455,10 +456,7 @@ def test_create_refuses_a_time_skipped_by_the_clock_change(client, world):
 
 
 def test_create_refuses_a_request_cap_above_the_envelope(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post(
-        "/en/calls/new/", form_data(world, **{"envelope-oncopole-max_request": "350000"})
-    )
+    response = post_new_call(client, world, **{"envelope-oncopole-max_request": "350000"})
     errors = response.context["envelope_rows"].forms[1].errors
     assert errors == {
         "max_request": [
@@ -470,10 +468,7 @@ def test_create_refuses_a_request_cap_above_the_envelope(client, world):
 
 
 def test_create_refuses_a_zero_exchange_rate(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post(
-        "/en/calls/new/", form_data(world, **{"envelope-oncopole-exchange_rate": "0"})
-    )
+    response = post_new_call(client, world, **{"envelope-oncopole-exchange_rate": "0"})
     assert response.context["envelope_rows"].forms[1].errors == {
         "exchange_rate": [
             "The exchange rate 0 is not above zero: give the value of one CAD in the currency "
@@ -483,8 +478,7 @@ def test_create_refuses_a_zero_exchange_rate(client, world):
 
 
 def test_create_needs_two_funding_poles(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, **{"envelope-oncopole-funds": None}))
+    response = post_new_call(client, world, **{"envelope-oncopole-funds": None})
     assert response.context["envelope_rows"].errors == [
         "A joint call needs at least two funding poles; 1 chosen: tick “funds this call” "
         "for each pole that funds it."
@@ -494,19 +488,16 @@ def test_create_needs_two_funding_poles(client, world):
 
 def test_create_needs_the_actor_pole_among_the_funders(client, world):
     PoleFactory(code="bretagne", short_name="CGO", currency="EUR")
-    signed_in(client, world.staff_clara)
-    response = client.post(
-        "/en/calls/new/",
-        form_data(
-            world,
-            **{
-                "envelope-clara-funds": None,
-                "envelope-bretagne-funds": "on",
-                "envelope-bretagne-amount": "1000",
-                "envelope-bretagne-max_request": "100",
-                "envelope-bretagne-exchange_rate": "1",
-            },
-        ),
+    response = post_new_call(
+        client,
+        world,
+        **{
+            "envelope-clara-funds": None,
+            "envelope-bretagne-funds": "on",
+            "envelope-bretagne-amount": "1000",
+            "envelope-bretagne-max_request": "100",
+            "envelope-bretagne-exchange_rate": "1",
+        },
     )
     assert response.context["envelope_rows"].errors == [
         "Your pole must be one of the funding poles of the call: tick “funds this call” for CLARA."
@@ -514,8 +505,7 @@ def test_create_needs_the_actor_pole_among_the_funders(client, world):
 
 
 def test_create_refuses_a_reversed_duration_range(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, max_duration_months="6"))
+    response = post_new_call(client, world, max_duration_months="6")
     assert field_errors(response) == {
         "max_duration_months": [
             "The longest project (6 months) is shorter than the shortest one (12 months): give "
@@ -525,20 +515,17 @@ def test_create_refuses_a_reversed_duration_range(client, world):
 
 
 def test_create_refuses_a_zero_weight(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, **{"criteria-0-weight": "0"}))
+    response = post_new_call(client, world, **{"criteria-0-weight": "0"})
     assert response.context["criteria"].errors[0] == {
         "weight": ["The weight 0 is not above zero: give a weight such as 1 or 2."]
     }
 
 
 def test_create_needs_a_criterion(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post(
-        "/en/calls/new/",
-        form_data(
-            world, **{"criteria-0-name_fr": "", "criteria-0-name_en": "", "criteria-0-weight": ""}
-        ),
+    response = post_new_call(
+        client,
+        world,
+        **{"criteria-0-name_fr": "", "criteria-0-name_en": "", "criteria-0-weight": ""},
     )
     assert list(response.context["criteria"].non_form_errors()) == [
         "Give at least one evaluation criterion, with its name in French and English and its "
@@ -547,18 +534,14 @@ def test_create_needs_a_criterion(client, world):
 
 
 def test_two_stage_call_needs_an_intent_deadline(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post("/en/calls/new/", form_data(world, two_stage="on"))
+    response = post_new_call(client, world, two_stage="on")
     assert field_errors(response) == {
         "intent_closes_at": ["A two-stage call needs a deadline for the letters of intent."]
     }
 
 
 def test_intent_deadline_must_come_before_the_closing(client, world):
-    signed_in(client, world.staff_clara)
-    response = client.post(
-        "/en/calls/new/", form_data(world, two_stage="on", intent_closes_at="2028-04-15T12:00")
-    )
+    response = post_new_call(client, world, two_stage="on", intent_closes_at="2028-04-15T12:00")
     assert field_errors(response) == {
         "intent_closes_at": [
             "The letters of intent close on 15 April 2028, 12:00 pm, not before the call closes "

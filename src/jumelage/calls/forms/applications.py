@@ -37,7 +37,11 @@ class ProjectForm(forms.Form):
         label=_("Themes"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
     duration_months = forms.IntegerField(
-        label=_("Duration (months)"), required=False, min_value=1, max_value=120
+        label=_("Duration (months)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        error_messages={"invalid": _("Give the duration as a whole number of months, such as 24.")},
     )
 
     def __init__(self, *args, application: Application, **kwargs):
@@ -55,9 +59,6 @@ class ProjectForm(forms.Form):
             "min": call.min_duration_months,
             "max": call.max_duration_months,
         }
-        self.fields["duration_months"].error_messages["invalid"] = _(
-            "Give the duration as a whole number of months, such as 24."
-        )
 
     @staticmethod
     def initial_for(application: Application) -> dict:
@@ -209,3 +210,74 @@ class AttachmentForm(forms.Form):
             "limit": application.call.max_attachment_mb
         }
         self.fields["file"].widget.attrs["accept"] = "application/pdf,.pdf"
+
+
+class AmendForm(forms.Form):
+    """What staff may change in a submitted application, and why (kept in the audit log)."""
+
+    # The same fields as the project step (labels, limits), without the ones staff keep.
+    title = ProjectForm.base_fields["title"]
+    abstract = ProjectForm.base_fields["abstract"]
+    description = ProjectForm.base_fields["description"]
+    keywords = ProjectForm.base_fields["keywords"]
+    duration_months = ProjectForm.base_fields["duration_months"]
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the application is amended; kept in the audit log with the changes."),
+        error_messages={
+            "required": _(
+                "Say why the application is amended: the justification is kept in the audit log."
+            )
+        },
+    )
+
+    FIELDS = ("title", "abstract", "description", "keywords", "duration_months")
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    @classmethod
+    def initial_for(cls, application: Application) -> dict:
+        initial = ProjectForm.initial_for(application)
+        return {name: initial[name] for name in cls.FIELDS}
+
+    def changes(self) -> dict:
+        """The fields whose value differs from the stored one, ready for amend_application."""
+        data = self.cleaned_data
+        current = self.initial_for(self.application)
+        changes = {name: data[name] for name in self.FIELDS if data[name] != current[name]}
+        if "keywords" in changes:
+            changes["keywords"] = [k.strip() for k in changes["keywords"].split(",") if k.strip()]
+        return changes
+
+
+class IntentsForm(forms.Form):
+    """Choose submitted letters of intent of a call, then invite or decline them."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Letters of intent"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one letter of intent."),
+            "invalid_choice": _(
+                "%(value)s is not a submitted letter of intent of this call waiting for an "
+                "answer: reload the page and choose again."
+            ),
+        },
+    )
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            ("invite", _("Invite to a full proposal")),
+            ("decline", _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose to invite or to decline.")},
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset

@@ -27,6 +27,7 @@ from jumelage.calls.models import (
     EligibilityCheck,
     Participant,
 )
+from jumelage.calls.services import notify
 from jumelage.calls.services.applications import count_words
 from jumelage.core import audit
 from jumelage.core.formatting import format_money, format_number
@@ -527,34 +528,13 @@ def eligibility_reasons(application: Application) -> list[tuple[bool, str]]:
 # --- Telling the applicants -----------------------------------------------------------
 
 
-def site_url_default() -> str:
-    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*",)]
-    return f"https://{hosts[0]}" if hosts else ""
-
-
-def applicant_recipients(application: Application) -> list[tuple[str, str]]:
-    """(email, language) of the creator and the confirmed members of the consortium."""
-    found: dict[str, str] = {}
-    creator = application.created_by
-    if creator.email:
-        found[creator.email.lower()] = creator.language or application.language
-    for participant in application.participants.all():
-        if participant.status != Participant.Status.CONFIRMED or not participant.email:
-            continue
-        user = participant.person.user if participant.person else None
-        found.setdefault(
-            participant.email.lower(), (user.language if user else "") or application.language
-        )
-    return sorted(found.items())
-
-
 def _send_outcome(application_id: int, site_url: str) -> None:
     application = (
         Application.objects.select_related("call", "created_by")
-        .prefetch_related("eligibility_checks", "participants__person__user")
+        .prefetch_related("eligibility_checks")
         .get(pk=application_id)
     )
-    for email, language in applicant_recipients(application):
+    for email, language in notify.recipients(application):
         with translation.override(language):
             failed = [text for passed, text in eligibility_reasons(application) if not passed]
             eligible = application.eligibility == Application.Eligibility.ELIGIBLE
@@ -592,7 +572,7 @@ def notify_eligibility(*, call: Call, actor, site_url: str = "") -> int:
     """Email the applicants of each checked application the outcome (with the reasons of the
     rules it failed), once per application. Returns how many applications were notified."""
     _require_manager(actor, call)
-    site_url = site_url or site_url_default()
+    site_url = site_url or notify.site_url()
     now = timezone.now()
     pending = list(
         Application.objects.select_for_update()

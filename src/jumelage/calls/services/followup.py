@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -29,6 +28,7 @@ from jumelage.calls.models import (
     ReportSpending,
 )
 from jumelage.calls.rules import is_applicant
+from jumelage.calls.services import notify
 from jumelage.core import audit
 
 CENT = Decimal("0.01")
@@ -365,24 +365,6 @@ def accept_report(*, report: Report, actor) -> Report:
     return report
 
 
-def applicant_emails(application: Application) -> list[str]:
-    """The creator and the confirmed members of the consortium, once each, sorted."""
-    emails = {application.created_by.email} if application.created_by.email else set()
-    emails.update(
-        application.participants.filter(status=Participant.Status.CONFIRMED).values_list(
-            "email", flat=True
-        )
-    )
-    return sorted(email.lower() for email in emails if email)
-
-
-def site_url() -> str:
-    """The site's address for links in emails: settings.JUMELAGE_SITE_URL when set, else the
-    first allowed host over HTTPS."""
-    base = getattr(settings, "JUMELAGE_SITE_URL", "") or f"https://{settings.ALLOWED_HOSTS[0]}"
-    return base.rstrip("/")
-
-
 def _send_reminder(report_id: int) -> None:
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
@@ -397,7 +379,7 @@ def _send_reminder(report_id: int) -> None:
             "report": report,
             "application": application,
             "overdue": report.due_on < timezone.localdate(),
-            "report_url": site_url() + reverse("calls:report", args=[report.pk]),
+            "report_url": notify.site_url() + reverse("calls:report", args=[report.pk]),
         }
         # One line; the no-break spaces of French typography are kept.
         subject = re.sub(
@@ -406,7 +388,7 @@ def _send_reminder(report_id: int) -> None:
             render_to_string("calls/email/report_reminder_subject.txt", context),
         ).strip()
         body = render_to_string("calls/email/report_reminder_body.txt", context)
-    send_mail(subject, body, None, applicant_emails(application))
+    send_mail(subject, body, None, notify.recipient_emails(application))
 
 
 def send_report_reminders(*, now: dt.datetime | None = None) -> int:

@@ -33,6 +33,7 @@ from jumelage.calls.models import (
     Review,
     ReviewScore,
 )
+from jumelage.calls.services import notify
 from jumelage.core import audit
 
 OPTIMAL_TIME_LIMIT_S = 10.0
@@ -397,15 +398,6 @@ def release_decisions(*, call: Call, actor) -> int:
     return len(released)
 
 
-def applicant_emails(application: Application) -> list[str]:
-    """The creator and the confirmed members of the consortium, each once."""
-    to = [application.created_by.email]
-    for participant in application.participants.filter(status=Participant.Status.CONFIRMED):
-        if participant.email.lower() not in {a.lower() for a in to}:
-            to.append(participant.email)
-    return to
-
-
 @task(queue_name="default")
 def send_outcome(*, application_id: int) -> int:
     """Mail the outcome, in French then in English, with the letter attached."""
@@ -422,7 +414,7 @@ def send_outcome(*, application_id: int) -> int:
         subject=" / ".join(subjects),
         body="\n\n----------\n\n".join(bodies),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=applicant_emails(application),
+        to=notify.recipient_emails(application),
     )
     message.attach(
         f"{application.reference}-decision.pdf",

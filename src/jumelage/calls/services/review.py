@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Call, Criterion, Participant, Review, ReviewScore
-from jumelage.calls.services.eligibility import site_url_default
+from jumelage.calls.services import notify
 from jumelage.core import audit
 from jumelage.core.tasks import send_email
 from jumelage.directory.models import Person
@@ -165,7 +165,11 @@ def _person_of(user) -> Person | None:
 
 
 def _may_act_for(actor, application: Application, reviewer_person: Person) -> bool:
-    """The reviewer themselves (assigned and not conflicted), or staff managing the call."""
+    """The reviewer themselves (assigned and not conflicted), or staff managing the call.
+
+    Used for conflicts only: staff may record a conflict a reviewer told them of (it takes
+    access away, which is always safe), but never write a review in a reviewer's name
+    (see `save_review`)."""
     me = _person_of(actor)
     if (
         me is not None
@@ -181,7 +185,11 @@ def declare_conflict(
     *, application: Application, reviewer_person: Person, reason: str, actor
 ) -> DeclaredConflict:
     """A reviewer declares a conflict of interest: their assignment and any draft review go,
-    and from then on they see nothing of the application."""
+    and from then on they see nothing of the application.
+
+    Staff managing the call may declare it for the reviewer (say, told by email): declaring
+    a conflict only withdraws the reviewer, and the actor is kept in `declared_by` and the
+    audit log. Unlike `save_review`, which only the reviewer may call."""
     if not _may_act_for(actor, application, reviewer_person):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -274,7 +282,11 @@ def save_review(
     actor,
 ) -> Review:
     """Save the reviewer's draft, or submit it (every criterion scored on the call's scale).
-    Only the assigned reviewer without a conflict may; a submitted review is final."""
+    Only the assigned reviewer without a conflict may; a submitted review is final.
+
+    Staff may not act for the reviewer here, unlike in `declare_conflict`: scores and
+    comments are the reviewer's own judgement, and a review written by someone else would be
+    presented to the panel as the reviewer's."""
     me = _person_of(actor)
     if (
         me is None
@@ -376,7 +388,7 @@ def send_review_reminders(
     seven days per review (a draft review is created, if needed, to keep the date). One
     email per reviewer lists the applications. Returns the number of emails."""
     now = now or timezone.now()
-    site_url = site_url or site_url_default()
+    site_url = site_url or notify.site_url()
     calls = Call.objects.filter(status__in=REVIEWING)
     if call is not None:
         calls = calls.filter(pk=call.pk)

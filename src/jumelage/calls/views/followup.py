@@ -23,20 +23,13 @@ from jumelage.calls.models import (
     Award,
     BudgetCategory,
     BudgetLine,
-    Call,
     Instalment,
     Participant,
     Report,
 )
 from jumelage.calls.services import followup as services
+from jumelage.calls.views.common import application_for, call_for, show_errors, try_service
 from jumelage.core.formatting import format_money
-
-
-def _call_for_staff(request, pk: int) -> Call:
-    call = get_object_or_404(Call, pk=pk)
-    if not request.user.has_perm("calls.manage_call", call):
-        raise PermissionDenied
-    return call
 
 
 def _report_status(report: Report, today) -> str:
@@ -85,7 +78,7 @@ def followup(request, pk: int):
     """The staff's status board of a call: funded projects, their awards per side,
     instalments paid and due, reports due, overdue and submitted; the awards of a funded
     project without them are made here."""
-    call = _call_for_staff(request, pk)
+    call = call_for(request, pk)
     forms_by_application: dict[int, AwardForm] = {}
     if request.method == "POST":
         application = get_object_or_404(
@@ -102,7 +95,7 @@ def followup(request, pk: int):
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    _form_errors(form, exc)
+                    show_errors(form, exc)
                 else:  # about the project, shown whether or not its form is
                     messages.error(request, " ".join(exc.messages))
             else:
@@ -162,20 +155,10 @@ def followup(request, pk: int):
     )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _application_for_outcome(request, pk: int) -> tuple[Application, bool]:
     """The application and whether the user manages its call; applicants see the follow-up
     once the decision is released."""
-    application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    if not request.user.has_perm("calls.view_outcome", application):
-        raise PermissionDenied
+    application = application_for(request, pk, "calls.view_outcome")
     manager = request.user.has_perm("calls.manage_call", application.call)
     if not manager and application.outcome_released_at is None:
         raise PermissionDenied
@@ -206,16 +189,14 @@ def award(request, pk: int):
         if instalment.award_id not in may_pay:
             raise PermissionDenied
         form = PaymentForm(request.POST, prefix=f"pay-{instalment.pk}")
-        if form.is_valid():
-            try:
-                services.record_payment(
-                    instalment=instalment, paid_on=form.cleaned_data["paid_on"], actor=request.user
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The payment was recorded."))
-                return redirect("calls:award", application.pk)
+        if try_service(
+            form,
+            lambda: services.record_payment(
+                instalment=instalment, paid_on=form.cleaned_data["paid_on"], actor=request.user
+            ),
+        ):
+            messages.success(request, _("The payment was recorded."))
+            return redirect("calls:award", application.pk)
         payment_forms[instalment.pk] = form
         status = 400
     today = timezone.localdate()
@@ -307,22 +288,20 @@ def report(request, pk: int):
         if not editable:
             raise PermissionDenied
         form = ReportForm(request.POST, awards=awards, report=report)
-        if form.is_valid():
-            try:
-                services.submit_report(
-                    report=report,
-                    narrative=form.cleaned_data["narrative"],
-                    spending=form.spending(),
-                    publications=form.cleaned_data["publications"],
-                    students_trained=form.cleaned_data["students_trained"],
-                    mobilities=form.cleaned_data["mobilities"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("Your report was submitted."))
-                return redirect("calls:report", report.pk)
+        if try_service(
+            form,
+            lambda: services.submit_report(
+                report=report,
+                narrative=form.cleaned_data["narrative"],
+                spending=form.spending(),
+                publications=form.cleaned_data["publications"],
+                students_trained=form.cleaned_data["students_trained"],
+                mobilities=form.cleaned_data["mobilities"],
+                actor=request.user,
+            ),
+        ):
+            messages.success(request, _("Your report was submitted."))
+            return redirect("calls:report", report.pk)
         status = 400
     elif editable:
         form = ReportForm(awards=awards, report=report)
@@ -357,7 +336,7 @@ def report(request, pk: int):
 
 @login_required
 def exports_page(request, pk: int):
-    call = _call_for_staff(request, pk)
+    call = call_for(request, pk)
     names = {
         "applications": _("Applications"),
         "reviews": _("Reviews (confidential)"),
@@ -386,7 +365,7 @@ def _in_language(lines):
 def export(request, pk: int, what: str, fmt: str):
     if what not in exports.WHATS or fmt not in exports.FORMATS:
         raise Http404
-    call = _call_for_staff(request, pk)
+    call = call_for(request, pk)
     table = exports.build(call, what)
     name = exports.filename(call=call, what=what, fmt=fmt)
     if fmt == "csv":

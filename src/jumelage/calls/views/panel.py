@@ -18,16 +18,10 @@ from jumelage.calls.documents.letters import outcome_letter_pdf
 from jumelage.calls.forms.panel import DecisionForm, PanelNoteForm, ScenarioForm
 from jumelage.calls.models import Application, Call, Decision, FundingScenario, Review
 from jumelage.calls.services import panel as services
+from jumelage.calls.views.common import application_for, call_for, try_service
 from jumelage.core.formatting import babel_locale, format_money
 
 SCENARIOS_SHOWN = 5
-
-
-def _managed_call(request, pk: int) -> Call:
-    call = get_object_or_404(Call, pk=pk)
-    if not request.user.has_perm("calls.manage_call", call):
-        raise PermissionDenied
-    return call
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -84,7 +78,7 @@ def _scenario_rows(call: Call, rows: list[services.RankedRow]) -> list[dict]:
 @login_required
 def ranking(request, pk: int):
     """The ranked table and the funding scenarios; POST computes a scenario."""
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     form = ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         scenario = services.compute_scenario(
@@ -128,7 +122,7 @@ def ranking(request, pk: int):
 @login_required
 def scenario_adopt(request, pk: int):
     scenario = get_object_or_404(FundingScenario.objects.select_related("call"), pk=pk)
-    call = _managed_call(request, scenario.call_id)
+    call = call_for(request, scenario.call_id)
     services.adopt_scenario(scenario=scenario, actor=request.user)
     messages.success(request, _("The scenario is now the recommendation of the panel."))
     return redirect("calls:ranking", pk=call.pk)
@@ -139,18 +133,16 @@ def panel_notes(request, pk: int):
     """Everything the panel knows of one application: reviews in full (confidential comments
     included) and its notes. Staff of the funding poles and the site admin only."""
     application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    call = _managed_call(request, application.call_id)
+    call = call_for(request, application.call_id)
     form = PanelNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_panel_note(
-                application=application, text=form.cleaned_data["text"], actor=request.user
-            )
-        except ValidationError as exc:
-            form.add_error("text", exc.message_dict.get("text", exc.messages))
-        else:
-            messages.success(request, _("The note is kept."))
-            return redirect("calls:panel_notes", pk=application.pk)
+    if request.method == "POST" and try_service(
+        form,
+        lambda: services.add_panel_note(
+            application=application, text=form.cleaned_data["text"], actor=request.user
+        ),
+    ):
+        messages.success(request, _("The note is kept."))
+        return redirect("calls:panel_notes", pk=application.pk)
     reviews = list(
         application.reviews.select_related("reviewer")
         .prefetch_related("scores__criterion")
@@ -215,7 +207,7 @@ def _decision_rows(call: Call, user, forms: dict[int, DecisionForm]) -> list[dic
 def decisions(request, pk: int):
     """Per application: the panel's recommendation and each funding pole's decision; a form
     for the signed-in staff member's own pole; the release of the outcomes."""
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     bound: dict[int, DecisionForm] = {}
     if request.method == "POST" and "release" in request.POST:
         try:
@@ -241,23 +233,21 @@ def decisions(request, pk: int):
             return redirect("calls:decisions", pk=call.pk)
         application = get_object_or_404(Application, pk=int(chosen), call=call)
         form = DecisionForm(request.POST, prefix=f"app-{application.pk}")
-        if form.is_valid():
-            try:
-                services.record_decision(
-                    application=application,
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Your pole’s decision on %(reference)s is recorded.")
-                    % {"reference": application.reference},
-                )
-                return redirect("calls:decisions", pk=call.pk)
+        if try_service(
+            form,
+            lambda: services.record_decision(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            ),
+        ):
+            messages.success(
+                request,
+                _("Your pole’s decision on %(reference)s is recorded.")
+                % {"reference": application.reference},
+            )
+            return redirect("calls:decisions", pk=call.pk)
         bound[application.pk] = form
     rows = _decision_rows(call, request.user, bound)
     ready = bool(rows) and all(
@@ -274,9 +264,7 @@ def decisions(request, pk: int):
 def _outcome_application(request, pk: int) -> tuple[Application, bool]:
     """The application and whether the visitor sees it as staff. Applicants see the outcome
     only once released."""
-    application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    if not request.user.has_perm("calls.view_outcome", application):
-        raise PermissionDenied
+    application = application_for(request, pk, "calls.view_outcome")
     return application, request.user.has_perm("calls.manage_call", application.call)
 
 

@@ -8,7 +8,7 @@ confidential comments. A reviewer who declared a conflict sees nothing of the ap
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -27,20 +27,10 @@ from jumelage.calls.models import (
 )
 from jumelage.calls.services import eligibility as eligibility_services
 from jumelage.calls.services import review as review_services
+from jumelage.calls.views.common import application_for, call_for, show_errors, try_service
 from jumelage.matching.models import Assignment, DeclaredConflict
 
 # --- Helpers --------------------------------------------------------------------------
-
-
-def _managed_call(request, pk: int) -> Call:
-    call = get_object_or_404(Call, pk=pk)
-    if not request.user.has_perm("calls.manage_call", call):
-        raise PermissionDenied
-    return call
-
-
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _attachment_url(attachment: Attachment) -> str | None:
@@ -140,14 +130,14 @@ def _eligibility_page(
 
 @login_required
 def eligibility(request, pk: int):
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     return _eligibility_page(request, call)
 
 
 @require_POST
 @login_required
 def eligibility_run(request, pk: int):
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     counts = eligibility_services.run_eligibility(call=call, actor=request.user)
     messages.success(
         request,
@@ -159,10 +149,8 @@ def eligibility_run(request, pk: int):
 @require_POST
 @login_required
 def eligibility_notify(request, pk: int):
-    call = _managed_call(request, pk)
-    count = eligibility_services.notify_eligibility(
-        call=call, actor=request.user, site_url=_site_url(request)
-    )
+    call = call_for(request, pk)
+    count = eligibility_services.notify_eligibility(call=call, actor=request.user)
     messages.success(
         request,
         ngettext(
@@ -179,27 +167,23 @@ def eligibility_notify(request, pk: int):
 @login_required
 def eligibility_override(request, pk: int):
     application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    call = _managed_call(request, application.call_id)
+    call = call_for(request, application.call_id)
     form = EligibilityOverrideForm(request.POST, prefix=f"a{application.pk}")
-    if form.is_valid():
-        try:
-            eligibility_services.override_eligibility(
-                application=application,
-                eligible=form.cleaned_data["eligible"],
-                justification=form.cleaned_data["justification"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(
-                request,
-                _("The eligibility of %(reference)s is set by staff.")
-                % {"reference": application.reference},
-            )
-            return redirect("calls:eligibility", pk=call.pk)
+    if try_service(
+        form,
+        lambda: eligibility_services.override_eligibility(
+            application=application,
+            eligible=form.cleaned_data["eligible"],
+            justification=form.cleaned_data["justification"],
+            actor=request.user,
+        ),
+    ):
+        messages.success(
+            request,
+            _("The eligibility of %(reference)s is set by staff.")
+            % {"reference": application.reference},
+        )
+        return redirect("calls:eligibility", pk=call.pk)
     return _eligibility_page(request, call, bound=form, bound_for=application.pk)
 
 
@@ -278,7 +262,7 @@ def _board_data(call: Call):
 
 @login_required
 def review_board(request, pk: int):
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     exercise, rows, reviewers = _board_data(call)
     total = sum(len(r["reviewers"]) for r in rows)
     done = sum(r["submitted"] for r in rows)
@@ -299,7 +283,7 @@ def review_board(request, pk: int):
 @require_POST
 @login_required
 def review_sync(request, pk: int):
-    call = _managed_call(request, pk)
+    call = call_for(request, pk)
     count = review_services.sync_items(call=call, actor=request.user)
     messages.success(
         request,
@@ -316,8 +300,8 @@ def review_sync(request, pk: int):
 @require_POST
 @login_required
 def review_remind(request, pk: int):
-    call = _managed_call(request, pk)
-    count = review_services.send_review_reminders(call=call, site_url=_site_url(request))
+    call = call_for(request, pk)
+    count = review_services.send_review_reminders(call=call)
     messages.success(
         request,
         ngettext(
@@ -369,16 +353,9 @@ def my_reviews(request):
     return render(request, "calls/review_mine.html", {"rows": rows, "person": person})
 
 
-def _reviewable(request, pk: int) -> Application:
-    application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    if not request.user.has_perm("calls.review_application", application):
-        raise PermissionDenied
-    return application
-
-
 @login_required
 def review(request, pk: int):
-    application = _reviewable(request, pk)
+    application = application_for(request, pk, "calls.review_application")
     call = application.call
     person = _person(request.user)
     criteria = list(call.criteria.all())
@@ -411,13 +388,7 @@ def review(request, pk: int):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        for error in errors:
-                            form.add_error(field if field in form.fields else None, error)
-                else:
-                    for error in exc.messages:
-                        form.add_error(None, error)
+                show_errors(form, exc)
             else:
                 if submit:
                     messages.success(
@@ -462,30 +433,27 @@ def review(request, pk: int):
 
 @login_required
 def declare_conflict(request, pk: int):
-    application = _reviewable(request, pk)
+    application = application_for(request, pk, "calls.review_application")
     form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_services.declare_conflict(
-                application=application,
-                reviewer_person=_person(request.user),
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
+    if request.method == "POST" and try_service(
+        form,
+        lambda: review_services.declare_conflict(
+            application=application,
+            reviewer_person=_person(request.user),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        ),
+    ):
+        messages.success(
+            request,
+            _(
+                "Your conflict of interest with %(reference)s is "
+                "recorded; the application is no longer assigned "
+                "to you."
             )
-        except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error("reason" if hasattr(exc, "error_dict") else None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your conflict of interest with %(reference)s is "
-                    "recorded; the application is no longer assigned "
-                    "to you."
-                )
-                % {"reference": application.reference},
-            )
-            return redirect("calls:my_reviews")
+            % {"reference": application.reference},
+        )
+        return redirect("calls:my_reviews")
     return render(request, "calls/review_conflict.html", {"application": application, "form": form})
 
 

@@ -21,6 +21,7 @@ from jumelage.accounts.rules import is_pole_staff, is_site_admin
 from jumelage.calls import services
 from jumelage.calls.forms.setup import CallForm, EnvelopeRows, criterion_formset
 from jumelage.calls.models import Application, Call, DocumentKind, Envelope
+from jumelage.calls.views.common import call_for, show_errors
 from jumelage.core.formatting import babel_locale, format_money
 from jumelage.directory.models import Person
 
@@ -57,13 +58,6 @@ def _state(call: Call, now) -> str:
 def _number(value: Decimal, places: int) -> str:
     """A rate or a weight in the reader's language, without trailing zeros ("0,68")."""
     return format_decimal(value, format="#,##0." + "#" * places, locale=babel_locale())
-
-
-def _call_for(request, pk: int, perm: str) -> Call:
-    call = get_object_or_404(_calls(), pk=pk)
-    if not request.user.has_perm(perm, call):
-        raise PermissionDenied
-    return call
 
 
 def call_list(request):
@@ -152,17 +146,6 @@ def call_detail(request, pk: int):
     )
 
 
-def _attach(error: ValidationError, form) -> None:
-    """A service's refusal shown on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        form.add_error(None, error)
-
-
 def _render_form(request, *, call, form, envelopes, criteria, approvals=()):
     return render(
         request,
@@ -202,7 +185,7 @@ def call_create(request):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _attach(error, form)
+                show_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -217,7 +200,7 @@ def call_create(request):
 
 @login_required
 def call_edit(request, pk: int):
-    call = _call_for(request, pk, "calls.change_call")
+    call = call_for(request, pk, "calls.change_call", queryset=_calls())
     if call.status != Call.Status.DRAFT:
         messages.error(request, _("The call is published: it can no longer be changed."))
         return redirect("calls:manage", pk=call.pk)
@@ -241,7 +224,7 @@ def call_edit(request, pk: int):
                         call=call, criteria=criteria.criteria(), actor=request.user
                     )
             except ValidationError as error:
-                _attach(error, form)
+                show_errors(form, error)
             else:
                 if approvals and not call.approvals.exists():
                     messages.warning(
@@ -262,7 +245,7 @@ def call_edit(request, pk: int):
 @require_POST
 @login_required
 def call_approve(request, pk: int):
-    call = _call_for(request, pk, "calls.approve_call")
+    call = call_for(request, pk, "calls.approve_call", queryset=_calls())
     was_draft = call.status == Call.Status.DRAFT
     call = services.approve_call(call=call, actor=request.user)
     if was_draft and call.status == Call.Status.PUBLISHED:
@@ -290,7 +273,7 @@ def _counts(call: Call, field: str, choices) -> list[tuple[str, int]]:
 
 @login_required
 def call_manage(request, pk: int):
-    call = _call_for(request, pk, "calls.manage_call")
+    call = call_for(request, pk, queryset=_calls())
     user = request.user
     approvals = list(call.approvals.select_related("pole", "approved_by").order_by("pole__code"))
     approved = {a.pole_id for a in approvals}

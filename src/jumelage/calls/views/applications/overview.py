@@ -1,0 +1,147 @@
+"""Pages of an application that are not steps of the form: starting one, the list of one's
+own applications and invitations, the overview and the answer to an invitation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from jumelage.calls.models import Application, Call, Participant
+from jumelage.calls.services import applications as services
+from jumelage.calls.services.eligibility import eligibility_reasons
+from jumelage.calls.views.applications.base import application_for, deadline_context, steps_of
+
+
+@login_required
+def apply(request, call_pk: int):
+    """GET: confirm starting an application; POST: start it and go to its first step."""
+    call = get_object_or_404(Call, pk=call_pk)
+    if not request.user.has_perm("calls.view_call", call):
+        raise PermissionDenied
+    errors = []
+    if request.method == "POST":
+        try:
+            application = services.start_application(call=call, actor=request.user)
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Your application %(reference)s is started. Your draft is saved at every step.")
+                % {"reference": application.reference},
+            )
+            return redirect("calls:application_step", pk=application.pk, step="project")
+    mine = Application.objects.filter(call=call, created_by=request.user).order_by("reference")
+    return render(
+        request,
+        "calls/application_apply.html",
+        {"call": call, "errors": errors, "mine": list(mine)},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def my_applications(request):
+    """The applications the user created or confirmed to join, and invitations waiting."""
+    user = request.user
+    applications = list(
+        Application.objects.filter(
+            Q(created_by=user)
+            | Q(participants__person__user=user, participants__status=Participant.Status.CONFIRMED)
+        )
+        .distinct()
+        .select_related("call")
+        .order_by("-created_at", "-pk")
+    )
+    invitations = list(
+        Participant.objects.filter(status=Participant.Status.INVITED, email__iexact=user.email)
+        .select_related("application__call")
+        .order_by("-invited_at")
+    )
+    return render(
+        request,
+        "calls/application_list.html",
+        {"applications": applications, "invitations": invitations},
+    )
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = application_for(request, pk)
+    user = request.user
+    can_change = user.has_perm("calls.change_application", application)
+    can_manage = user.has_perm("calls.manage_call", application.call)
+    envelopes = list(application.call.envelopes.select_related("pole").order_by("pole__code"))
+    lines = list(application.budget_lines.all())
+    sides = []
+    for envelope in envelopes:
+        mine = [line for line in lines if line.pole_id == envelope.pole_id]
+        sides.append(
+            {"envelope": envelope, "lines": mine, "total": sum((line.amount for line in mine), 0)}
+        )
+    return render(
+        request,
+        "calls/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "can_change": can_change,
+            "can_see_receipts": user.has_perm("calls.view_outcome", application),
+            "participants": list(
+                application.participants.select_related("pole", "institution").order_by(
+                    "pole__code", "role", "name"
+                )
+            ),
+            "sides": sides,
+            "attachments": list(application.attachments.all()),
+            "receipts": list(application.receipts.all()),
+            "themes": list(application.themes.all()),
+            "steps": steps_of(application, None) if can_change else [],
+            # What the applicants are told: eligibility, then the outcome and the award.
+            "eligibility_reasons": (
+                eligibility_reasons(application)
+                if user.has_perm("calls.view_outcome", application)
+                else []
+            ),
+            "can_manage": can_manage,
+            "can_amend": can_manage and application.status == Application.Status.SUBMITTED,
+            "can_withdraw": services.can_withdraw(application=application, actor=user),
+            "can_review": user.has_perm("calls.review_application", application),
+            **deadline_context(application),
+        },
+    )
+
+
+@login_required
+def invitation(request, token: str):
+    participant = get_object_or_404(
+        Participant.objects.select_related("application__call", "application__created_by", "pole"),
+        token=token,
+    )
+    errors = []
+    if request.method == "POST":
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.respond_to_invitation(
+                participant=participant, accept=accept, user=request.user
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            if accept:
+                messages.success(
+                    request,
+                    _("You are now a member of the consortium of %(reference)s.")
+                    % {"reference": participant.application.reference},
+                )
+                return redirect("calls:application", pk=participant.application_id)
+            messages.info(request, _("You declined the invitation."))
+            return redirect("calls:my_applications")
+    return render(
+        request,
+        "calls/invitation.html",
+        {"participant": participant, "application": participant.application, "errors": errors},
+        status=400 if errors else 200,
+    )
