@@ -122,6 +122,18 @@ def test_start_before_opening_is_refused(world):
     assert not Application.objects.exists()
 
 
+def test_start_in_a_call_in_review_is_refused_as_closed(world):
+    world.call.status = Call.Status.REVIEW
+    world.call.save()
+    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
+        services.start_application(call=world.call, actor=world.applicant)
+    assert exc.value.messages == [
+        "The call closed on 31 March 2027, 9:59 pm (UTC, server time): the application can "
+        "no longer be changed or submitted. Your draft is kept."
+    ]
+    assert not Application.objects.exists()
+
+
 def test_start_after_closing_is_refused(world):
     with time_machine.travel(CLOSES, tick=False), pytest.raises(ValidationError) as exc:
         services.start_application(call=world.call, actor=world.applicant)

@@ -777,17 +777,20 @@ def test_staff_of_a_pole_that_does_not_fund_the_call_are_forbidden(
     assert CallApproval.objects.count() == 0
 
 
-def test_manage_links_to_the_parts_of_the_call_that_exist(client, world):
-    from django.urls import NoReverseMatch
+def test_manage_links_to_every_part_of_the_call(client, world):
+    pk = world.call.pk
+    signed_in(client, world.staff_clara)
+    html = client.get(f"/en/calls/{pk}/manage/").content.decode()
+    parts = [f"/en/calls/{pk}/{part}/" for part in (
+        "eligibility", "review", "ranking", "decisions", "follow-up", "exports")]
+    assert [url for url in parts if f'href="{url}"' in html] == parts
+    assert f"/en/calls/{pk}/intents/" not in html
 
-    from jumelage.calls.views.setup import PARTS
 
-    expected = []
-    for name, _label in PARTS:
-        try:
-            expected.append(reverse(name, args=[world.call.pk]))
-        except NoReverseMatch:
-            continue
+def test_manage_of_a_two_stage_call_links_to_the_letters_of_intent(client, world):
+    world.call.two_stage = True
+    world.call.intent_closes_at = world.call.opens_at + dt.timedelta(days=20)
+    world.call.save()
     signed_in(client, world.staff_clara)
     html = client.get(f"/en/calls/{world.call.pk}/manage/").content.decode()
-    assert [url for url in expected if f'href="{url}"' in html] == expected
+    assert f'href="/en/calls/{world.call.pk}/intents/">Letters of intent</a>' in html

@@ -452,3 +452,56 @@ def test_intents_page_query_count_is_bounded(client, two_stage, django_assert_ma
             response = client.get(url("calls:intents", two_stage.call.pk))
     assert response.status_code == 200
     assert len(response.context["pending"]) == 3
+
+
+# --- Letters of intent beside the full proposals: eligibility, review, release -----------
+
+
+def test_eligibility_and_review_take_full_proposals_and_leave_letters_of_intent(two_stage):
+    from jumelage.calls.services import eligibility, review
+
+    full = invited(two_stage)
+    full = complete_full_proposal(two_stage, full)
+    waiting = submitted_intent(two_stage, by_nadia=True, title="Lettre de Nadia Roy")
+    with time_machine.travel(BETWEEN, tick=False):
+        services.submit_application(application=full, actor=two_stage.applicant)
+    with time_machine.travel(CLOSES + dt.timedelta(days=1), tick=False):
+        counts = eligibility.run_eligibility(call=two_stage.call, actor=two_stage.staff_clara)
+        items = review.sync_items(call=two_stage.call, actor=two_stage.staff_clara)
+    full.refresh_from_db()
+    waiting.refresh_from_db()
+    assert counts == {"eligible": 1, "ineligible": 0}
+    assert (full.stage, full.eligibility) == ("full", "eligible")
+    assert (waiting.stage, waiting.eligibility, waiting.eligibility_checks.count()) == (
+        "intent", "pending", 0)
+    assert items == 1
+    assert list(review.exercise_of(two_stage.call).items.values_list(
+        "reference", flat=True)) == [full.reference]
+
+
+def test_an_invitation_clears_the_eligibility_of_the_letter_of_intent(two_stage):
+    application = submitted_intent(two_stage)
+    Application.objects.filter(pk=application.pk).update(
+        eligibility="ineligible", eligibility_overridden=True,
+        eligibility_justification="Lettre incomplète.", eligibility_notified_at=BETWEEN)
+    with time_machine.travel(BETWEEN, tick=False):
+        services.invite_full_proposals(call=two_stage.call, applications=[application],
+                                       actor=two_stage.staff_clara)
+    application.refresh_from_db()
+    assert (application.eligibility, application.eligibility_overridden,
+            application.eligibility_justification, application.eligibility_notified_at) == (
+        "pending", False, "", None)
+
+
+def test_release_waits_for_both_decisions_on_an_invited_full_proposal(two_stage):
+    from jumelage.calls.services import panel
+
+    full = complete_full_proposal(two_stage, invited(two_stage))
+    with time_machine.travel(BETWEEN, tick=False):
+        services.submit_application(application=full, actor=two_stage.applicant)
+    Application.objects.filter(pk=full.pk).update(eligibility="eligible")
+    with pytest.raises(ValidationError) as refused:
+        panel.release_decisions(call=two_stage.call, actor=two_stage.staff_clara)
+    assert refused.value.messages == [
+        f"Some applications still lack the decision of a funding pole: {full.reference}. "
+        "Release once both poles have decided on every application."]

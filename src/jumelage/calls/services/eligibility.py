@@ -292,7 +292,8 @@ def run_eligibility(*, call: Call, actor) -> dict[str, int]:
     counts = {Application.Eligibility.ELIGIBLE: 0, Application.Eligibility.INELIGIBLE: 0}
     for application in (
         Application.objects.select_for_update()
-        .filter(call=call, status=Application.Status.SUBMITTED)
+        # Eligibility is that of full proposals: letters of intent are sifted by invitation.
+        .filter(call=call, stage=Application.Stage.FULL, status=Application.Status.SUBMITTED)
         .order_by("reference")
     ):
         checks = check_eligibility(application=application)
@@ -577,7 +578,10 @@ def notify_eligibility(*, call: Call, actor, site_url: str = "") -> int:
     pending = list(
         Application.objects.select_for_update()
         .filter(
-            call=call, status=Application.Status.SUBMITTED, eligibility_notified_at__isnull=True
+            call=call,
+            stage=Application.Stage.FULL,
+            status=Application.Status.SUBMITTED,
+            eligibility_notified_at__isnull=True,
         )
         .exclude(eligibility=Application.Eligibility.PENDING)
         .order_by("reference")

@@ -361,7 +361,9 @@ def release_decisions(*, call: Call, actor) -> int:
     applications = list(panel_applications(call).order_by("reference"))
     if not applications:
         raise ValidationError(_("No application awaits a decision in this call."))
-    missing = [a.reference for a in applications if a.outcome == Application.Outcome.PENDING]
+    # An invited full proposal keeps the outcome "invited" until both poles have decided.
+    undecided = (Application.Outcome.PENDING, Application.Outcome.INVITED)
+    missing = [a.reference for a in applications if a.outcome in undecided]
     if missing:
         raise ValidationError(
             _(

@@ -121,6 +121,7 @@ def sync_items(*, call: Call, actor) -> int:
     eligible = list(
         Application.objects.filter(
             call=call,
+            stage=Application.Stage.FULL,  # letters of intent are not reviewed
             status=Application.Status.SUBMITTED,
             eligibility=Application.Eligibility.ELIGIBLE,
         )

@@ -71,7 +71,9 @@ def _eligibility_page(
     status: int = 200,
 ):
     applications = list(
-        Application.objects.filter(call=call, status=Application.Status.SUBMITTED)
+        Application.objects.filter(
+            call=call, stage=Application.Stage.FULL, status=Application.Status.SUBMITTED
+        )
         .prefetch_related(
             Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("pk")),
             Prefetch(

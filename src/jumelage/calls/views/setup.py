@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,8 @@ from jumelage.calls.views.common import call_for, show_errors
 from jumelage.core.formatting import babel_locale, format_money
 from jumelage.directory.models import Person
 
-# The other parts of a call's life, linked from its dashboard once they exist.
+# The other parts of a call's life, linked from its dashboard.
+INTENTS = ("calls:intents", gettext_lazy("Letters of intent"))
 PARTS = (
     ("calls:eligibility", gettext_lazy("Eligibility")),
     ("calls:review_board", gettext_lazy("Review progress")),
@@ -120,12 +121,7 @@ def call_detail(request, pk: int):
     envelopes, total = _envelope_rows(call)
     positions = dict(Person.CareerStage.choices)
     documents = dict(DocumentKind.choices)
-    apply_url = None
-    if _state(call, now) == "open":
-        try:
-            apply_url = reverse("calls:apply", args=[call.pk])
-        except NoReverseMatch:
-            apply_url = None
+    apply_url = reverse("calls:apply", args=[call.pk]) if _state(call, now) == "open" else None
     return render(
         request,
         "calls/call_detail.html",
@@ -278,12 +274,8 @@ def call_manage(request, pk: int):
     approvals = list(call.approvals.select_related("pole", "approved_by").order_by("pole__code"))
     approved = {a.pole_id for a in approvals}
     pending = [e.pole for e in call.envelopes.all() if e.pole_id not in approved]
-    links = []
-    for name, label in PARTS:
-        try:
-            links.append((reverse(name, args=[call.pk]), label))
-        except NoReverseMatch:
-            continue
+    parts = (INTENTS, *PARTS) if call.two_stage else PARTS
+    links = [(reverse(name, args=[call.pk]), label) for name, label in parts]
     return render(
         request,
         "calls/call_manage.html",

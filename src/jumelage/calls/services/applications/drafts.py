@@ -27,14 +27,14 @@ def start_application(*, call: Call, actor) -> Application:
     if not actor.is_authenticated:
         raise PermissionDenied
     now = timezone.now()
-    if call.status != Call.Status.PUBLISHED or now < call.opens_at:
+    if call.status == Call.Status.DRAFT or now < call.opens_at:
         raise ValidationError(
             _("The call is not open yet: applications open on %(opens)s (UTC).")
             % {"opens": format_datetime(call.opens_at, time_zone="UTC")},
             code="not_open",
         )
     deadline = call.intent_closes_at if call.two_stage and call.intent_closes_at else call.closes_at
-    if now >= deadline:
+    if call.status != Call.Status.PUBLISHED or now >= deadline:  # in review and after
         raise ValidationError(closed_message(deadline), code="closed")
     prefix = f"JC{call.opens_at:%y}-"
     numbers = [

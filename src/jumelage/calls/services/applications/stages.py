@@ -18,7 +18,7 @@ from jumelage.core import audit
 from jumelage.core.formatting import format_datetime
 from jumelage.core.tasks import send_email
 
-STAGE_FIELDS = ("stage", "status", "outcome", "submitted_at")
+STAGE_FIELDS = ("stage", "status", "outcome", "submitted_at", "eligibility")
 
 
 def _intents(*, call: Call, applications: list[Application], actor) -> list[Application]:
@@ -126,6 +126,11 @@ def invite_full_proposals(
         application.status = Application.Status.DRAFT
         application.outcome = Application.Outcome.INVITED
         application.submitted_at = None
+        # The full proposal is checked afresh once submitted.
+        application.eligibility = Application.Eligibility.PENDING
+        application.eligibility_overridden = False
+        application.eligibility_justification = ""
+        application.eligibility_notified_at = None
         application.version += 1
         application.save()
         _answered(application, before, actor=actor, answer="invited", site_url=site_url)
