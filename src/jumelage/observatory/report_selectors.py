@@ -304,3 +304,34 @@ def all_works(*, scope: Scope) -> list[WorkRow]:
     """Every co-publication of the scope, newest first (for the export)."""
     with _connect() as con:
         return _work_rows(con, scope)
+
+
+# --- outputs of funded projects ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KnownWork:
+    """A DOI reported by a funded project, as the observatory knows it."""
+
+    doi: str
+    title: str
+    year: int | None
+    copublication: bool  # at least one address on each side (the report's definition)
+
+
+def works_by_doi(dois: list[str], *, sides: tuple[str, str] = ("ARA", "QC")
+                 ) -> dict[str, KnownWork]:
+    """The works the observatory holds among these (normalised) DOIs, each marked when it is a
+    co-publication between the two sides. DOIs it does not hold are absent. Raises
+    StoreUnavailable like the report pages."""
+    if not dois:
+        return {}
+    with _connect() as con:
+        queries = _work_queries(con, Scope(sides=sides))
+        copublished = {doi for (doi,) in con.execute(
+            f"SELECT doi FROM ({queries.works}) WHERE doi IN (SELECT unnest(?))",  # noqa: S608 - compiled by Ibis
+            [list(dois)]).fetchall()}
+        rows = con.execute(
+            "SELECT doi, min(title), min(year) FROM works WHERE doi IN (SELECT unnest(?)) "
+            "GROUP BY doi ORDER BY doi", [list(dois)]).fetchall()
+    return {doi: KnownWork(doi=doi, title=title or "", year=year,
+                           copublication=doi in copublished) for doi, title, year in rows}

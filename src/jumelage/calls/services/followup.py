@@ -30,6 +30,7 @@ from jumelage.calls.models import (
 from jumelage.calls.rules import is_applicant
 from jumelage.calls.services import notify
 from jumelage.core import audit
+from jumelage.observatory.engine.schema import normalize_doi
 
 CENT = Decimal("0.01")
 ANNUAL_REPORT_DELAY = dt.timedelta(days=30)  # after each anniversary of the start
@@ -222,34 +223,15 @@ def record_payment(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
 
 
 # A DOI: the directory indicator 10, a registrant code, a slash and a suffix without spaces.
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
-DOI_PREFIXES = (
-    "https://doi.org/",
-    "http://doi.org/",
-    "https://dx.doi.org/",
-    "http://dx.doi.org/",
-    "doi:",
-)
-
-
-def normalise_doi(text: str) -> str:
-    """Normalise a DOI: "https://doi.org/10.1038/ABC" -> "10.1038/abc" (case-insensitive)."""
-    value = text.strip()
-    for prefix in DOI_PREFIXES:
-        if value.lower().startswith(prefix):
-            value = value[len(prefix) :].strip()
-            break
-    return value.lower()
-
-
 def clean_dois(values: list[str]) -> list[str]:
     """The DOIs normalised and without repeats, or a ValidationError naming the bad ones."""
     dois, bad = [], []
     for value in values:
         if not value.strip():
             continue
-        doi = normalise_doi(value)
-        if not DOI_PATTERN.match(doi):
+        # The observatory's normaliser: the same DOI matches the same work there.
+        doi = normalize_doi(value)
+        if doi is None:
             bad.append(value.strip())
         elif doi not in dois:
             dois.append(doi)

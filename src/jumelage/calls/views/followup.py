@@ -328,6 +328,7 @@ def report(request, pk: int):
             "form": form,
             "spending_fields": spending_fields,
             "sides": _budget_against_spending(application, report, awards),
+            **_publications_in_the_observatory(report),
             "state": _report_status(report, timezone.localdate()),
         },
         status=status,
@@ -388,3 +389,22 @@ urlpatterns = [
     path("<int:pk>/exports/", exports_page, name="exports"),
     path("<int:pk>/exports/<str:what>.<str:fmt>", export, name="export"),
 ]
+
+
+def _publications_in_the_observatory(report: Report) -> dict:
+    """What the observatory knows of the DOIs a report lists: the link between what the
+    programme funded and the co-publications between the two regions."""
+    from jumelage.observatory.report_selectors import StoreUnavailable, works_by_doi
+
+    if not report.publications:
+        return {"publications": [], "observatory_available": True}
+    regions = tuple(report.application.call.envelopes.order_by("pole__code").values_list(
+        "pole__region_code", flat=True))
+    sides = regions if len(regions) == 2 and regions[0] != regions[1] else ("ARA", "QC")
+    try:
+        known = works_by_doi(report.publications, sides=sides)
+    except StoreUnavailable:
+        return {"publications": [(doi, None) for doi in report.publications],
+                "observatory_available": False}
+    return {"publications": [(doi, known.get(doi)) for doi in report.publications],
+            "observatory_available": True, "observatory_sides": sides}
