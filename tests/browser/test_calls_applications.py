@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the tests take the imported `page` fixture as an argument
+# ruff: noqa: F811 - the tests take the imported fixtures as arguments
 """Application pages in a real browser: no axe violation on the steps and the overview, in
 French and English; calls-autosave.js saves as you type and keeps a copy in the browser that
 is offered back after the page was closed before the server had it."""
@@ -8,13 +8,16 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, page  # noqa: F401 - the browser tests' fixtures
 from tests.browser.support import (
     assert_no_axe_violations,
     assert_site_stylesheet_applied,
     require_chromium,
     sign_in,
 )
+
+# The joint-call world of tests/calls/conftest.py (pytest sees conftest fixtures only in their
+# own directory tree); its autouse fixtures apply to this module only.
+from tests.calls.conftest import _no_observatory, _private_files, world  # noqa: F401
 
 require_chromium()
 
