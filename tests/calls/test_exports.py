@@ -389,3 +389,13 @@ def test_export_queries_do_not_grow_with_the_applications(
     with django_assert_max_num_queries(queries_for_one):
         _queries, rows = _queries_and_rows(client, url, fmt)
     assert rows == 13
+
+
+def test_anonymised_rows_follow_the_pseudonyms_not_the_references(client, world, submitted):
+    _more_applications(world, 6)
+    _content, rows = _anonymised_row(client, world)
+    by_reference = [pseudonym(pk) for pk in Application.objects.filter(
+        call=world.call).exclude(status="draft").order_by("reference").values_list(
+            "pk", flat=True)]
+    assert [row[0] for row in rows[1:]] == sorted(by_reference)
+    assert sorted(by_reference) != by_reference  # the two orders differ on this data

@@ -32,3 +32,10 @@ def test_only_its_author_may_edit_a_draft(world, submitted, name):
     user = actor_user(world, name) or AnonymousUser()
     assert user.has_perm("calls.change_application", submitted.other) is (
         name == "other_applicant")
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_only_its_author_may_read_a_draft(world, submitted, name):
+    user = actor_user(world, name) or AnonymousUser()
+    assert user.has_perm("calls.view_application", submitted.other) is (
+        name == "other_applicant")

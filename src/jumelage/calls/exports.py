@@ -365,6 +365,11 @@ def anonymised_table(call: Call) -> Table:
     year = call.opens_at.year
 
     def rows():
+        # In the pseudonyms' order, not the references': the row order of the named exports
+        # would otherwise link each pseudonym back to its application.
+        yield from sorted(named_order(), key=lambda row: row[0])
+
+    def named_order():
         for application in _iter_chunks(queryset):
             leads, requested = _leads(application), _requested(application)
             awarded = {award.pole_id: award.amount for award in application.awards.all()}

@@ -77,7 +77,9 @@ rules.add_perm("calls.manage_call", can_manage_call)
 rules.add_perm("calls.decide", is_funding_pole_staff)
 rules.add_perm("calls.list_managed_calls", is_pole_staff | is_site_admin)
 
-rules.add_perm("calls.view_application", is_applicant | is_assigned_reviewer | can_manage_call)
+# Staff read an application once it is submitted: a draft is the applicants' own work.
+rules.add_perm("calls.view_application",
+               is_applicant | is_assigned_reviewer | (can_manage_call & ~is_editable_application))
 rules.add_perm("calls.change_application", is_applicant & is_editable_application)
 rules.add_perm("calls.review_application", is_assigned_reviewer)
 # What applicants see of the outcome: the decision and the comments meant for them.

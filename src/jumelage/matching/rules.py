@@ -7,9 +7,14 @@ from jumelage.accounts.rules import is_pole_staff, is_pole_staff_of, is_site_adm
 
 @rules.predicate
 def is_exercise_manager(user, exercise) -> bool:
-    """Staff of the pole that manages the exercise; of either pole when it names none."""
+    """Staff of the pole that manages the exercise; of either pole when it names none; for a
+    joint call's exercise, whoever manages the call (the staff of its funding poles)."""
     if exercise is None:
         return False
+    owner = exercise.owner if exercise.content_type_id else None
+    if owner is not None and owner._meta.label == "calls.Call":
+        # A joint call's exercise: the staff of the poles that fund the call, nobody else.
+        return bool(user.has_perm("calls.manage_call", owner))
     if exercise.pole_id is None:
         return bool(is_pole_staff(user))
     return bool(is_pole_staff_of(user, exercise))

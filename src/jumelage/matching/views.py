@@ -97,7 +97,8 @@ def exercise_list(request):
     """The review exercises the user manages (staff of a pole, site administrators)."""
     if not request.user.has_perm("matching.list_exercises"):
         raise PermissionDenied
-    exercises = [e for e in ReviewExercise.objects.select_related("pole").annotate(
+    exercises = [e for e in ReviewExercise.objects.select_related("pole").prefetch_related(
+        "owner").annotate(
         n_items=Count("items", distinct=True), n_pool=Count("pool", distinct=True)).order_by(
             "-created_at", "-pk")
         if request.user.has_perm("matching.manage_exercise", e)]

@@ -290,6 +290,7 @@ def run_eligibility(*, call: Call, actor) -> dict[str, int]:
     overrode it. Returns how many are eligible and not eligible."""
     _require_manager(actor, call)
     counts = {Application.Eligibility.ELIGIBLE: 0, Application.Eligibility.INELIGIBLE: 0}
+    changed = False
     for application in (
         Application.objects.select_for_update()
         # Eligibility is that of full proposals: letters of intent are sifted by invitation.
@@ -306,13 +307,20 @@ def run_eligibility(*, call: Call, actor) -> dict[str, int]:
         before = application.eligibility
         if before != outcome:
             application.eligibility = outcome
-            application.save(update_fields=["eligibility", "updated_at"])
+            # A changed outcome is told again; an unchanged one is not repeated.
+            application.eligibility_notified_at = None
+            application.save(
+                update_fields=["eligibility", "eligibility_notified_at", "updated_at"]
+            )
+            changed = True
         audit.record(
             actor=actor,
             action="calls.eligibility.check",
             obj=application,
             changes={"eligibility": [before, outcome], "failed_rules": [None, failed]},
         )
+    if changed:
+        _resync_review(call=call, actor=actor)
     return {
         "eligible": counts[Application.Eligibility.ELIGIBLE],
         "ineligible": counts[Application.Eligibility.INELIGIBLE],
@@ -343,14 +351,27 @@ def override_eligibility(
     )
     application.eligibility_overridden = True
     application.eligibility_justification = justification
-    application.save(update_fields=[*fields, "updated_at"])
+    if application.eligibility != before["eligibility"]:
+        application.eligibility_notified_at = None  # the applicants are told the new outcome
+    application.save(update_fields=[*fields, "eligibility_notified_at", "updated_at"])
     changes = audit.diff(before, audit.snapshot(application, fields))
     changes["eligibility_justification"] = [
         before["eligibility_justification"] or None,
         justification,
     ]
     audit.record(actor=actor, action="calls.eligibility.override", obj=application, changes=changes)
+    if "eligibility" in changes:
+        _resync_review(call=application.call, actor=actor)
     return application
+
+
+def _resync_review(*, call: Call, actor) -> None:
+    """Once review has begun, the exercise follows eligibility at once: an application no
+    longer eligible leaves it with its assignments, one now eligible joins it."""
+    from jumelage.calls.services.review import exercise_of, sync_items
+
+    if exercise_of(call) is not None:
+        sync_items(call=call, actor=actor)
 
 
 # --- Reasons --------------------------------------------------------------------------

@@ -158,7 +158,40 @@ def sync_items(*, call: Call, actor) -> int:
             obj=call,
             changes={"items": [removed or None, added or None]},
         )
+    _drop_conflicted_assignments(exercise=exercise, actor=actor)
     return len(eligible)
+
+
+def _drop_conflicted_assignments(*, exercise, actor) -> None:
+    """Assignments the conflict rules now forbid (the consortium, a reviewer's affiliation or
+    the observatory changed since the assignment) go, with the reviewer's draft review: a
+    conflicted reviewer must see nothing of the application. A submitted review stays for
+    the record; its author loses access all the same."""
+    from jumelage.matching.selectors import exercise_data
+
+    if not Assignment.objects.filter(item__exercise=exercise).exists():
+        return
+    data = exercise_data(exercise)
+    dropped = []
+    for assignment in Assignment.objects.filter(item__exercise=exercise).select_related(
+        "item", "reviewer"
+    ):
+        if not data.conflicts.reasons.get((str(assignment.item_id), str(assignment.reviewer_id))):
+            continue
+        Review.objects.filter(
+            application_id=assignment.item.object_id,
+            reviewer_id=assignment.reviewer_id,
+            status=Review.Status.DRAFT,
+        ).delete()
+        dropped.append(f"{assignment.item.reference}: {assignment.reviewer}")
+        assignment.delete()
+    if dropped:
+        audit.record(
+            actor=actor,
+            action="calls.review.drop_conflicted",
+            obj=exercise,
+            changes={"assignments": [sorted(dropped), None]},
+        )
 
 
 def _person_of(user) -> Person | None:
