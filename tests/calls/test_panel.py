@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from pypdf import PdfReader
 
 from jumelage.calls.documents.letters import outcome_letter_pdf
@@ -412,3 +413,88 @@ def test_letter_never_shows_reviewer_confidential_comment_or_panel_note(world, s
     assert [word in text for word in ("Lefebvre", "Hugo", "CONFIDENTIAL", "PANEL-ONLY")] == [
         False
     ] * 4
+
+
+# -- decisions within the envelopes ----------------------------------------------------------
+
+
+def test_a_pole_may_not_fund_beyond_its_envelope(world, submitted):
+    a, b, _c = three_projects(world, submitted)
+    decide(world, a, clara="fund")
+    with pytest.raises(ValidationError) as exc:
+        panel.record_decision(application=b, outcome="fund", note="", actor=world.staff_clara)
+    assert (exc.value.message_dict, b.decisions.count()) == (
+        {
+            "outcome": [
+                "CLARA cannot fund JC27-010: its decisions to fund already commit €42,000.00, "
+                "this project asks for €40,000.00 and the envelope is €80,000.00. Choose “do not "
+                "fund”, or first take back a decision to fund another project."
+            ]
+        },
+        0,
+    )
+
+
+def test_refusal_beyond_the_envelope_in_french(world, submitted):
+    a, b, c = three_projects(world, submitted)
+    decide(world, a, quebec="fund")
+    decide(world, b, quebec="fund")
+    with translation.override("fr"), pytest.raises(ValidationError) as exc:
+        panel.record_decision(application=c, outcome="fund", note="", actor=world.staff_quebec)
+    assert exc.value.messages == [
+        "Oncopole ne peut pas financer JC27-011\u00a0: ses décisions de financement engagent déjà "
+        "120\u202f000,00\u00a0$CA, ce projet demande 58\u202f000,00\u00a0$CA et l’enveloppe "
+        "budgétaire est de 120\u202f000,00\u00a0$CA. Choisissez «\u00a0ne pas financer\u00a0», ou "
+        "revenez d’abord sur la décision de financer un autre projet."
+    ]
+
+
+def test_funding_up_to_the_envelope_exactly_is_accepted(world, submitted):
+    a, _b, c = three_projects(world, submitted)
+    decide(world, a, clara="fund")
+    decide(world, c, clara="fund")
+    assert [u.committed for u in panel.envelope_use(world.call)] == [
+        Decimal("80000.00"),
+        Decimal("0.00"),
+    ]
+
+
+def test_declining_is_never_refused_for_the_envelope(world, submitted):
+    a, b, _c = three_projects(world, submitted)
+    decide(world, a, clara="fund")
+    assert (decide(world, b, clara="decline", quebec="fund"), b.decisions.count()) == (
+        "not_funded",
+        2,
+    )
+
+
+def test_taking_back_a_decision_to_fund_frees_the_envelope(world, submitted):
+    a, b, _c = three_projects(world, submitted)
+    decide(world, a, clara="fund")
+    decide(world, a, clara="decline")
+    decide(world, b, clara="fund")
+    assert [u.committed for u in panel.envelope_use(world.call)] == [
+        Decimal("40000.00"),
+        Decimal("0.00"),
+    ]
+
+
+def test_confirming_a_decision_to_fund_does_not_count_the_project_twice(world, submitted):
+    Envelope.objects.filter(call=world.call, pole=world.clara).update(
+        amount=Decimal("42000"), max_request=Decimal("42000")
+    )
+    decide(world, submitted.application, clara="fund")
+    assert decide(world, submitted.application, clara="fund") == "pending"
+
+
+def test_each_pole_counts_only_its_own_side_and_decisions(world, submitted):
+    a, b, _c = three_projects(world, submitted)
+    decide(world, a, clara="fund", quebec="decline")
+    decide(world, b, quebec="fund")
+    assert [
+        (u.pole.code, u.currency, u.envelope, u.committed, u.remaining)
+        for u in panel.envelope_use(world.call)
+    ] == [
+        ("clara", "EUR", Decimal("80000.00"), Decimal("42000.00"), Decimal("38000.00")),
+        ("oncopole", "CAD", Decimal("120000.00"), Decimal("62000.00"), Decimal("58000.00")),
+    ]

@@ -2,12 +2,16 @@
 name, his confidential comment and a panel note present), what the pages show and do, and a
 query-count bound on the ranking."""
 
+import re
+from decimal import Decimal
+from html import unescape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jumelage.calls.models import Application, Decision, FundingScenario, PanelNote
+from jumelage.calls.models import Application, Decision, Envelope, FundingScenario, PanelNote
 from jumelage.calls.services import panel
 from tests.calls.conftest import ACTORS, actor_user, signed_in
 from tests.calls.test_panel import add_application
@@ -144,7 +148,10 @@ def test_letter_after_release_for_each_visitor(client, world, submitted, panelle
     released(world, submitted)
     response = visit(client, world, name, reverse("calls:letter", args=[submitted.application.pk]))
     if name in STAFF | APPLICANTS:
-        assert (response.status_code, response.content[:5]) == (200, b"%PDF-")
+        assert (response.status_code, response.content[:5], response["Cache-Control"],
+                response["X-Content-Type-Options"], response["Content-Disposition"]) == (
+            200, b"%PDF-", "private, no-store", "nosniff",
+            'attachment; filename="JC27-001-decision.pdf"')
     else:
         assert_refused(response, name)
 
@@ -412,3 +419,80 @@ def test_ranking_page_formats_numbers_for_french_readers(client, world, submitte
         .content.decode()
     )
     assert ("4,25" in body, "42\u202f000,00\u00a0€" in body) == (True, True)
+
+
+# -- the envelopes on the decisions page -----------------------------------------------------
+
+
+def page_text(response) -> str:
+    """The page's text without tags, spaces collapsed."""
+    text = unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def test_decisions_page_shows_envelope_committed_and_remaining_per_pole(client, world, submitted):
+    decide(world, submitted.application, clara="fund", quebec="decline")
+    text = page_text(
+        signed_in(client, world.staff_quebec).get(reverse("calls:decisions", args=[world.call.pk]))
+    )
+    assert (
+        "Envelopes and decisions to fund Funding pole Envelope Committed by its decisions to fund "
+        "Remaining CLARA €300,000.00 €42,000.00 €258,000.00 "
+        "Oncopole CA$450,000.00 CA$0.00 CA$450,000.00"
+    ) in text
+
+
+def test_decisions_page_shows_the_envelopes_in_french(client, world, submitted):
+    decide(world, submitted.application, quebec="fund")
+    text = page_text(
+        signed_in(client, world.staff_clara).get(f"/fr/calls/{world.call.pk}/decisions/")
+    )
+    assert (
+        "CLARA 300\u202f000,00\u00a0€ 0,00\u00a0€ 300\u202f000,00\u00a0€ "
+        "Oncopole 450\u202f000,00\u00a0$CA 58\u202f000,00\u00a0$CA 392\u202f000,00\u00a0$CA"
+    ) in text
+
+
+def test_decision_beyond_the_envelope_is_refused_on_the_page(client, world, submitted):
+    application = submitted.application
+    Envelope.objects.filter(call=world.call, pole=world.quebec).update(
+        amount=Decimal("50000"), max_request=Decimal("50000")
+    )
+    response = signed_in(client, world.staff_quebec).post(
+        reverse("calls:decisions", args=[world.call.pk]),
+        {
+            "application": application.pk,
+            f"app-{application.pk}-outcome": "fund",
+            f"app-{application.pk}-note": "Typed note kept.",
+        },
+    )
+    text = page_text(response)
+    assert (
+        response.status_code,
+        "Oncopole cannot fund JC27-001: its decisions to fund already commit CA$0.00, this "
+        "project asks for CA$58,000.00 and the envelope is CA$50,000.00." in text,
+        "Typed note kept." in text,
+        Decision.objects.count(),
+    ) == (200, True, True, 0)
+
+
+def count_decisions_page_queries(client, world) -> int:
+    url = reverse("calls:decisions", args=[world.call.pk])
+    client.get(url)  # the session and the sign-in settle on the first request
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_decisions_page_query_count_does_not_grow_with_decisions_to_fund(client, world, submitted):
+    Envelope.objects.filter(call=world.call).update(amount=Decimal("5000000"))
+    signed_in(client, world.staff_clara)
+    for i in range(2):
+        decide(world, add_application(world, f"JC27-1{i:02d}", reviews=[(3, 4, 5)]), "fund", "fund")
+    few = count_decisions_page_queries(client, world)
+    for i in range(2, 11):
+        decide(world, add_application(world, f"JC27-1{i:02d}", reviews=[(3, 4, 5)]), "fund", "fund")
+    assert (
+        Decision.objects.filter(outcome="fund").count(),
+        count_decisions_page_queries(client, world),
+    ) == (22, few)

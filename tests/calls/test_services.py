@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from jumelage.calls import services
 from jumelage.calls.models import Call, CallApproval, Envelope
+from jumelage.calls.services.setup import approval_fingerprint
 from jumelage.core.models import AuditEntry
 from tests.factories import PoleFactory, ThemeFactory, UserFactory, oncopole
 
@@ -463,3 +465,135 @@ def test_set_criteria_refuses_a_zero_weight(call):
         )
     assert list(refused.value.message_dict) == ["weight"]
     assert call.criteria.count() == 0
+
+
+# --- Approving the text that was read ------------------------------------------------------
+
+CHANGED = "The call changed since you opened it: read it again before approving."
+
+
+def change_title(call, actor):
+    services.update_call(
+        call=Call.objects.get(pk=call.pk), changes={"title_en": "Joint call 2027 (v2)"}, actor=actor
+    )
+
+
+def change_envelopes(call, actor):
+    services.set_envelopes(
+        call=Call.objects.get(pk=call.pk),
+        envelopes=envelopes(PoleFactory(), oncopole(), cap=Decimal("60000")),
+        actor=actor,
+    )
+
+
+def change_criteria(call, actor):
+    services.set_criteria(call=Call.objects.get(pk=call.pk), criteria=CRITERIA[:1], actor=actor)
+
+
+@pytest.mark.parametrize("change", [change_title, change_envelopes, change_criteria])
+def test_approval_of_a_text_changed_since_it_was_read_is_refused(call, change):
+    clara, quebec = PoleFactory(), oncopole()
+    services.approve_call(call=call, actor=staff(clara))
+    read = approval_fingerprint(call)
+    change(call, staff(clara))
+    with pytest.raises(ValidationError) as refused:
+        services.approve_call(call=call, actor=staff(quebec), fingerprint=read)
+    call.refresh_from_db()
+    assert (
+        refused.value.messages,
+        CallApproval.objects.filter(call=call).count(),
+        call.status,
+    ) == (
+        [CHANGED],
+        0,
+        "draft",
+    )
+
+
+def test_refusal_of_a_changed_text_in_french(call):
+    read = approval_fingerprint(call)
+    change_title(call, staff(PoleFactory()))
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        services.approve_call(call=call, actor=staff(oncopole()), fingerprint=read)
+    assert refused.value.messages == [
+        "L’appel à projets a changé depuis que vous l’avez ouvert\u00a0: relisez-le avant de "
+        "l’approuver."
+    ]
+
+
+def test_approvals_of_the_text_read_publish_the_call(call):
+    clara, quebec = PoleFactory(), oncopole()
+    services.approve_call(call=call, actor=staff(clara), fingerprint=approval_fingerprint(call))
+    services.approve_call(call=call, actor=staff(quebec), fingerprint=approval_fingerprint(call))
+    call.refresh_from_db()
+    assert (call.status, sorted(call.approvals.values_list("pole__code", flat=True))) == (
+        "published",
+        ["clara", "oncopole"],
+    )
+
+
+def test_a_change_and_its_undoing_give_back_the_same_fingerprint(call):
+    read = approval_fingerprint(call)
+    change_title(call, staff(PoleFactory()))
+    changed = approval_fingerprint(call)
+    services.update_call(
+        call=Call.objects.get(pk=call.pk),
+        changes={"title_en": "Joint call 2027"},
+        actor=staff(PoleFactory()),
+    )
+    assert (changed != read, approval_fingerprint(call) == read) == (True, True)
+
+
+def test_a_stale_copy_cannot_change_a_call_published_meanwhile(call):
+    stale = Call.objects.get(pk=call.pk)
+    for pole in (PoleFactory(), oncopole()):
+        services.approve_call(call=call, actor=staff(pole))
+    with pytest.raises(ValidationError) as refused:
+        services.update_call(call=stale, changes={"title_en": "Too late"}, actor=staff(oncopole()))
+    assert (refused.value.messages, Call.objects.get(pk=call.pk).title_en) == (
+        ["The call is published: it can no longer be changed."],
+        "Joint call 2027",
+    )
+
+
+def test_a_stale_copy_cannot_change_the_envelopes_of_a_call_published_meanwhile(call):
+    stale = Call.objects.get(pk=call.pk)
+    for pole in (PoleFactory(), oncopole()):
+        services.approve_call(call=call, actor=staff(pole))
+    with pytest.raises(ValidationError):
+        services.set_envelopes(
+            call=stale, envelopes=envelopes(PoleFactory(), oncopole()), actor=staff(oncopole())
+        )
+    assert Envelope.objects.get(call=call, pole__code="oncopole").exchange_rate == Decimal("1")
+
+
+def test_a_stale_copy_cannot_change_the_criteria_of_a_call_published_meanwhile(call):
+    stale = Call.objects.get(pk=call.pk)
+    for pole in (PoleFactory(), oncopole()):
+        services.approve_call(call=call, actor=staff(pole))
+    with pytest.raises(ValidationError):
+        services.set_criteria(call=stale, criteria=CRITERIA, actor=staff(oncopole()))
+    assert call.criteria.count() == 0
+
+
+def test_a_change_from_a_stale_copy_keeps_the_other_poles_change(call):
+    stale = Call.objects.get(pk=call.pk)
+    change_title(call, staff(PoleFactory()))
+    services.update_call(
+        call=stale, changes={"summary_en": "Cancer research."}, actor=staff(oncopole())
+    )
+    stored = Call.objects.get(pk=call.pk)
+    assert (
+        stored.title_en,
+        stored.summary_en,
+        AuditEntry.objects.filter(action="calls.update").latest("pk").changes,
+    ) == ("Joint call 2027 (v2)", "Cancer research.", {"summary_en": ["", "Cancer research."]})
+
+
+def test_approval_from_a_stale_copy_checks_the_stored_text(call):
+    stale = Call.objects.get(pk=call.pk)
+    read = approval_fingerprint(stale)
+    change_title(call, staff(PoleFactory()))
+    with pytest.raises(ValidationError):
+        services.approve_call(call=stale, actor=staff(oncopole()), fingerprint=read)
+    assert CallApproval.objects.filter(call=call).count() == 0

@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from jumelage.calls import services
 from jumelage.calls.models import Call, CallApproval, Criterion, Envelope
+from jumelage.calls.services.setup import approval_fingerprint
 from jumelage.core.models import AuditEntry
 from tests.calls.conftest import ACTORS, DURING, actor_user, signed_in
 from tests.factories import PoleFactory, UserFactory
@@ -677,9 +679,22 @@ def test_edit_of_a_published_call_is_refused(client, world):
 # --- Approval ----------------------------------------------------------------------------
 
 
+def fingerprint_on_page(client, call) -> str:
+    """The fingerprint the manage page's approval form carries."""
+    html = client.get(f"/en/calls/{call.pk}/manage/").content.decode()
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
+
+
 @pytest.mark.parametrize("name", ACTORS)
 def test_approve_is_for_funding_pole_staff(client, world, draft, name):
-    response = visit(client, world, name, f"/en/calls/{draft.pk}/approve/", "post")
+    response = visit(
+        client,
+        world,
+        name,
+        f"/en/calls/{draft.pk}/approve/",
+        "post",
+        {"fingerprint": approval_fingerprint(draft)},
+    )
     approved = list(CallApproval.objects.filter(call=draft).values_list("pole__code", flat=True))
     if name == "anonymous":
         assert response.status_code == 302
@@ -701,11 +716,67 @@ def test_approve_by_get_is_not_allowed(client, world, draft):
 
 def test_approve_by_both_poles_publishes(client, world, draft):
     signed_in(client, world.staff_clara)
-    client.post(f"/en/calls/{draft.pk}/approve/")
+    client.post(
+        f"/en/calls/{draft.pk}/approve/", {"fingerprint": fingerprint_on_page(client, draft)}
+    )
     signed_in(client, world.staff_quebec)
-    response = client.post(f"/en/calls/{draft.pk}/approve/", follow=True)
+    response = client.post(
+        f"/en/calls/{draft.pk}/approve/",
+        {"fingerprint": fingerprint_on_page(client, draft)},
+        follow=True,
+    )
     assert "Every funding pole has approved the call: it is published." in text_of(response)
     assert Call.objects.get(pk=draft.pk).status == "published"
+
+
+def test_manage_page_approval_form_carries_the_fingerprint_of_the_call(client, world, draft):
+    signed_in(client, world.staff_quebec)
+    assert fingerprint_on_page(client, draft) == approval_fingerprint(draft)
+
+
+def test_approval_of_a_call_changed_since_the_page_was_opened_is_refused(client, world, draft):
+    signed_in(client, world.staff_quebec)
+    read = fingerprint_on_page(client, draft)
+    services.update_call(
+        call=Call.objects.get(pk=draft.pk),
+        changes={"summary_en": "Budget cut by half"},
+        actor=world.staff_clara,
+    )
+    response = client.post(f"/en/calls/{draft.pk}/approve/", {"fingerprint": read}, follow=True)
+    text = text_of(response)
+    assert (
+        response.redirect_chain,
+        "The call changed since you opened it: read it again before approving." in text,
+        "Approve the call for Oncopole" in text,
+        CallApproval.objects.filter(call=draft).count(),
+        Call.objects.get(pk=draft.pk).status,
+    ) == ([(f"/en/calls/{draft.pk}/manage/", 302)], True, True, 0, "draft")
+
+
+def test_refusal_of_a_changed_call_in_french(client, world, draft):
+    signed_in(client, world.staff_quebec)
+    read = fingerprint_on_page(client, draft)
+    services.set_criteria(
+        call=Call.objects.get(pk=draft.pk),
+        criteria=[{"name_fr": "Faisabilité", "name_en": "Feasibility", "weight": Decimal("1")}],
+        actor=world.staff_clara,
+    )
+    response = client.post(f"/fr/calls/{draft.pk}/approve/", {"fingerprint": read}, follow=True)
+    assert (
+        "L’appel à projets a changé depuis que vous l’avez ouvert : relisez-le avant de "
+        "l’approuver."
+    ) in text_of(response)
+    assert CallApproval.objects.filter(call=draft).count() == 0
+
+
+def test_approval_without_the_fingerprint_is_refused(client, world, draft):
+    signed_in(client, world.staff_clara)
+    response = client.post(f"/en/calls/{draft.pk}/approve/", follow=True)
+    assert (
+        "The call changed since you opened it: read it again before approving."
+        in text_of(response),
+        CallApproval.objects.filter(call=draft).count(),
+    ) == (True, 0)
 
 
 # --- The dashboard of a call -----------------------------------------------------------
@@ -781,8 +852,10 @@ def test_manage_links_to_every_part_of_the_call(client, world):
     pk = world.call.pk
     signed_in(client, world.staff_clara)
     html = client.get(f"/en/calls/{pk}/manage/").content.decode()
-    parts = [f"/en/calls/{pk}/{part}/" for part in (
-        "eligibility", "review", "ranking", "decisions", "follow-up", "exports")]
+    parts = [
+        f"/en/calls/{pk}/{part}/"
+        for part in ("eligibility", "review", "ranking", "decisions", "follow-up", "exports")
+    ]
     assert [url for url in parts if f'href="{url}"' in html] == parts
     assert f"/en/calls/{pk}/intents/" not in html
 

@@ -83,4 +83,5 @@ rules.add_perm("calls.view_application",
 rules.add_perm("calls.change_application", is_applicant & is_editable_application)
 rules.add_perm("calls.review_application", is_assigned_reviewer)
 # What applicants see of the outcome: the decision and the comments meant for them.
-rules.add_perm("calls.view_outcome", is_applicant | can_manage_call)
+rules.add_perm("calls.view_outcome",
+               is_applicant | (can_manage_call & ~is_editable_application))

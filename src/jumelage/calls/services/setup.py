@@ -1,6 +1,8 @@
 """Writes for joint calls. A call is published only when the staff of every funding pole have
 approved it as it stands: a change to an approved call takes the approvals back."""
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,6 +184,27 @@ def _write_criteria(call: Call, criteria: list[dict]) -> None:
             criterion.delete()
 
 
+def _lock(call: Call) -> Call:
+    """Lock the call's row until the end of the transaction and read it again, so that two
+    staff changing or approving the same call take turns, each working on the stored text (the
+    caller's copy is brought up to date)."""
+    call.refresh_from_db(from_queryset=Call.objects.select_for_update())
+    return call
+
+
+def approval_fingerprint(call: Call) -> str:
+    """A digest of the text the poles approve: the call's editable fields, its envelopes and
+    its criteria, as stored. Any change to them gives another digest."""
+    stored = Call.objects.get(pk=call.pk)
+    state = {
+        "call": audit.snapshot(stored, EDITABLE),
+        "envelopes": _envelopes_state(stored),
+        "criteria": _criteria_state(stored),
+    }
+    text = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _check_actor_pole_funds(call: Call, actor) -> None:
     if not call.envelopes.filter(pole_id=actor.pole_id).exists():
         raise ValidationError(
@@ -216,6 +239,7 @@ def create_call(*, data: dict, envelopes: list[dict], criteria: list[dict], acto
 def update_call(*, call: Call, changes: dict, actor) -> Call:
     """Change a draft call; approvals already given are taken back (audited), since the
     poles approved another text."""
+    _lock(call)
     if not actor.has_perm("calls.change_call", call):
         raise PermissionDenied
     _refuse_unless_draft(call)
@@ -236,6 +260,7 @@ def update_call(*, call: Call, changes: dict, actor) -> Call:
 def set_envelopes(*, call: Call, envelopes: list[dict], actor) -> Call:
     """Replace the envelopes of a draft call (one per funding pole); a change takes the
     approvals back (audited)."""
+    _lock(call)
     if not actor.has_perm("calls.change_call", call):
         raise PermissionDenied
     _refuse_unless_draft(call)
@@ -253,6 +278,7 @@ def set_envelopes(*, call: Call, envelopes: list[dict], actor) -> Call:
 def set_criteria(*, call: Call, criteria: list[dict], actor) -> Call:
     """Replace the evaluation criteria of a draft call, in the order given (a row with an
     `id` changes that criterion); a change takes the approvals back (audited)."""
+    _lock(call)
     if not actor.has_perm("calls.change_call", call):
         raise PermissionDenied
     _refuse_unless_draft(call)
@@ -266,13 +292,21 @@ def set_criteria(*, call: Call, criteria: list[dict], actor) -> Call:
 
 
 @transaction.atomic
-def approve_call(*, call: Call, actor) -> Call:
-    """The actor's pole turns its key; the last funding pole to approve publishes the call."""
-    call = Call.objects.select_for_update().get(pk=call.pk)
+def approve_call(*, call: Call, actor, fingerprint: str | None = None) -> Call:
+    """The actor's pole turns its key; the last funding pole to approve publishes the call.
+
+    `fingerprint` is the `approval_fingerprint` of the text the actor read: if the call changed
+    since, the approval is refused, so that a pole never approves a text it did not see. None
+    approves the call as it stands (demo data, scripts)."""
+    _lock(call)
     if not actor.has_perm("calls.approve_call", call):
         raise PermissionDenied
     if call.status != Call.Status.DRAFT:
         return call
+    if fingerprint is not None and fingerprint != approval_fingerprint(call):
+        raise ValidationError(
+            _("The call changed since you opened it: read it again before approving.")
+        )
     _approval, created = CallApproval.objects.get_or_create(
         call=call, pole_id=actor.pole_id, defaults={"approved_by": actor}
     )

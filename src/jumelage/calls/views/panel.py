@@ -7,7 +7,7 @@ from babel.numbers import format_decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -134,6 +134,8 @@ def panel_notes(request, pk: int):
     included) and its notes. Staff of the funding poles and the site admin only."""
     application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
     call = call_for(request, application.call_id)
+    if application.status == Application.Status.DRAFT:  # not the panel's until submitted
+        raise Http404
     form = PanelNoteForm(request.POST or None)
     if request.method == "POST" and try_service(
         form,
@@ -254,10 +256,25 @@ def decisions(request, pk: int):
         r["row"].application.outcome != Application.Outcome.PENDING for r in rows
     )
     released = bool(rows) and all(r["row"].application.outcome_released_at for r in rows)
+    envelopes = [
+        {
+            "pole": use.pole,
+            "envelope": _money(use.envelope, use.currency),
+            "committed": _money(use.committed, use.currency),
+            "remaining": _money(use.remaining, use.currency),
+        }
+        for use in services.envelope_use(call)
+    ]
     return render(
         request,
         "calls/decisions.html",
-        {"call": call, "rows": rows, "ready": ready, "released": released},
+        {
+            "call": call,
+            "rows": rows,
+            "ready": ready,
+            "released": released,
+            "envelopes": envelopes,
+        },
     )
 
 
@@ -277,6 +294,9 @@ def letter(request, pk: int):
         outcome_letter_pdf(application=application), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="{application.reference}-decision.pdf"'
+    # Private like the applicants' other PDFs: neither sniffed nor kept in a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -21,6 +21,7 @@ from jumelage.accounts.rules import is_pole_staff, is_site_admin
 from jumelage.calls import services
 from jumelage.calls.forms.setup import CallForm, EnvelopeRows, criterion_formset
 from jumelage.calls.models import Application, Call, DocumentKind, Envelope
+from jumelage.calls.services.setup import approval_fingerprint
 from jumelage.calls.views.common import call_for, show_errors
 from jumelage.core.formatting import babel_locale, format_money
 from jumelage.directory.models import Person
@@ -243,7 +244,15 @@ def call_edit(request, pk: int):
 def call_approve(request, pk: int):
     call = call_for(request, pk, "calls.approve_call", queryset=_calls())
     was_draft = call.status == Call.Status.DRAFT
-    call = services.approve_call(call=call, actor=request.user)
+    try:
+        # The digest of the text shown on the manage page: without it, nothing is approved.
+        call = services.approve_call(
+            call=call, actor=request.user, fingerprint=request.POST.get("fingerprint", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("calls:manage", pk=call.pk)
     if was_draft and call.status == Call.Status.PUBLISHED:
         messages.success(request, _("Every funding pole has approved the call: it is published."))
     elif was_draft:
@@ -276,6 +285,11 @@ def call_manage(request, pk: int):
     pending = [e.pole for e in call.envelopes.all() if e.pole_id not in approved]
     parts = (INTENTS, *PARTS) if call.two_stage else PARTS
     links = [(reverse(name, args=[call.pk]), label) for name, label in parts]
+    can_approve = (
+        call.status == Call.Status.DRAFT
+        and user.has_perm("calls.approve_call", call)
+        and user.pole_id not in approved
+    )
     return render(
         request,
         "calls/call_manage.html",
@@ -287,11 +301,9 @@ def call_manage(request, pk: int):
             "links": links,
             "can_change": call.status == Call.Status.DRAFT
             and user.has_perm("calls.change_call", call),
-            "can_approve": (
-                call.status == Call.Status.DRAFT
-                and user.has_perm("calls.approve_call", call)
-                and user.pole_id not in approved
-            ),
+            "can_approve": can_approve,
+            # What the approval button approves: the call as shown now.
+            "fingerprint": approval_fingerprint(call) if can_approve else None,
             "total": Application.objects.filter(call=call).count(),
             "by_status": _counts(call, "status", Application.Status.choices),
             "by_eligibility": _counts(call, "eligibility", Application.Eligibility.choices),
