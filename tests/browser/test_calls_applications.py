@@ -155,6 +155,7 @@ def two_stage_letters(world, draft):
     draft.refresh_from_db()
     services.amend_application(
         application=draft,
+        version=draft.version,
         changes={"title": "Projet corrigé"},
         actor=world.staff_clara,
         justification="Coquille dans le titre.",

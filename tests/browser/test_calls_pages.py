@@ -273,7 +273,13 @@ def test_applicant_pages_of_an_open_call(audit, demo):
         role=Participant.Role.LEAD,
         actor=applicant,
     )
-    # One invitation per language, answered by someone else while the page is open.
+    # One invitation per language to another address of Jeanne's, answered (declined from
+    # another tab) while the page is open.
+    from allauth.account.models import EmailAddress
+
+    for lang in LANGUAGES:
+        EmailAddress.objects.create(user=invitee, email=f"louis.girard.{lang}@example.org",
+                                    primary=False, verified=True)
     raced = {
         lang: services.invite_participant(
             application=application,
@@ -313,11 +319,7 @@ def test_applicant_pages_of_an_open_call(audit, demo):
         audit.open(lang, "mine/")
         audit.open(lang, f"invitations/{invited.token}/")
         audit.open(lang, f"invitations/{raced[lang].token}/")
-        services.respond_to_invitation(
-            participant=raced[lang],
-            accept=False,
-            user=UserFactory(email=f"louis.girard.{lang}@example.org"),
-        )
+        services.respond_to_invitation(participant=raced[lang], accept=False, user=invitee)
         audit.error("button[value='accept']")  # already answered
     audit.finish()
 

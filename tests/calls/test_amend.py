@@ -2,6 +2,8 @@
 application with a justification, and see the history of amendments) and `calls:withdraw`
 (the applicants withdraw before the deadline, after a confirmation page)."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -9,14 +11,18 @@ from django.urls import reverse
 
 from jumelage.calls.models import Application
 from jumelage.calls.services import applications as services
+from jumelage.calls.services.applications import StaleDraft
 from jumelage.core.models import AuditEntry
+from jumelage.matching.models import ReviewItem
 from tests.calls.conftest import ACTORS, CLOSES, DURING, actor_user, signed_in
+from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 ABSTRACT = "Un résumé confidentiel du projet BLIM."  # the `submitted` fixture's abstract
 JUSTIFICATION = "Titre corrigé à la demande de la porteuse (courriel du 2 mars)."
 STAFF = ("staff_clara", "staff_quebec", "admin")
+RELEASED = dt.datetime(2027, 7, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def url(name, *args):
@@ -34,6 +40,7 @@ def amended(world, submitted):
     services.amend_application(
         application=submitted.application,
         changes={"title": "Biopsies liquides et immunothérapie (BLIM)"},
+        version=submitted.application.version,
         actor=world.staff_clara,
         justification=JUSTIFICATION,
     )
@@ -65,6 +72,7 @@ def test_amend_post_only_by_staff_of_the_call(client, world, submitted, name):
     response = client_for(client, world, name).post(
         url("calls:amend", submitted.application.pk),
         {
+            "version": "1",
             "title": "Titre changé",
             "abstract": ABSTRACT,
             "description": "Description détaillée.",
@@ -90,6 +98,7 @@ def test_amend_records_only_the_changed_fields(client, world, submitted):
     signed_in(client, world.staff_quebec).post(
         url("calls:amend", submitted.application.pk),
         {
+            "version": "1",
             "title": "Biopsies liquides et immunothérapie",
             "abstract": ABSTRACT,
             "description": "Description détaillée.",
@@ -108,6 +117,7 @@ def test_amend_records_only_the_changed_fields(client, world, submitted):
                 ["biopsie liquide", "immunothérapie", "ADN circulant"],
             ],
             "justification": [None, "Mots-clés et durée corrigés."],
+            "version": [1, 2],
         },
     )
 
@@ -130,7 +140,7 @@ def test_amend_page_shows_the_history_of_amendments(client, world, amended):
 def test_amend_without_justification_keeps_what_was_typed(client, world, submitted):
     response = signed_in(client, world.staff_clara).post(
         url("calls:amend", submitted.application.pk),
-        {"title": "Titre retapé", "abstract": ABSTRACT, "justification": " "},
+        {"version": "1", "title": "Titre retapé", "abstract": ABSTRACT, "justification": " "},
     )
     content = response.content.decode()
     assert response.status_code == 400
@@ -145,7 +155,7 @@ def test_amend_without_justification_keeps_what_was_typed(client, world, submitt
 def test_amend_with_a_bad_duration_names_the_value(client, world, submitted):
     response = signed_in(client, world.staff_clara).post(
         url("calls:amend", submitted.application.pk),
-        {"title": "T", "duration_months": "deux ans", "justification": "Durée."},
+        {"version": "1", "title": "T", "duration_months": "deux ans", "justification": "Durée."},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["duration_months"] == [
@@ -158,6 +168,7 @@ def test_amend_of_a_draft_is_refused(world, submitted):
         services.amend_application(
             application=submitted.other,
             changes={"title": "X"},
+            version=1,
             actor=world.staff_clara,
             justification="Essai.",
         )
@@ -166,11 +177,21 @@ def test_amend_of_a_draft_is_refused(world, submitted):
     ]
 
 
-def test_amend_page_of_a_draft_offers_no_form(client, world, submitted):
-    response = signed_in(client, world.admin).get(url("calls:amend", submitted.other.pk))
+def test_amend_page_of_a_withdrawn_application_offers_no_form(client, world, submitted):
+    Application.objects.filter(pk=submitted.application.pk).update(status="withdrawn")
+    response = signed_in(client, world.admin).get(url("calls:amend", submitted.application.pk))
     assert response.context["amendable"] is False
-    assert "staff amend only submitted applications" in response.content.decode()
+    assert (
+        "The application is withdrawn: staff amend only submitted applications."
+        in response.content.decode()
+    )
     assert "<textarea" not in response.content.decode()
+
+
+def test_amend_page_of_a_draft_is_refused_to_staff(client, world, submitted):
+    response = signed_in(client, world.admin).get(url("calls:amend", submitted.other.pk))
+    assert response.status_code == 403
+    assert "Brouillon." not in response.content.decode()
 
 
 # --- Withdrawal: permissions -----------------------------------------------------------
@@ -280,3 +301,181 @@ def test_application_page_links_to_withdraw_and_amend(client, world, submitted, 
         name == "applicant",
         name in STAFF,
     )
+
+
+# --- Amendment: concurrency, themes, released decisions, review item -------------------
+
+
+def amend_form(**values):
+    return {
+        "version": "1",
+        "title": "Biopsies liquides et immunothérapie",
+        "abstract": ABSTRACT,
+        "description": "Description détaillée.",
+        "keywords": "biopsie liquide, immunothérapie",
+        "duration_months": "24",
+        "justification": "Correction.",
+        **values,
+    }
+
+
+def test_amend_from_an_old_version_is_refused_with_the_current_values(world, amended):
+    with pytest.raises(StaleDraft) as exc:
+        services.amend_application(
+            application=amended,
+            changes={"title": "Titre de Mathieu"},
+            version=1,
+            actor=world.staff_quebec,
+            justification="Autre correction.",
+        )
+    assert (exc.value.version, exc.value.current["title"], exc.value.changed_by) == (
+        2,
+        "Biopsies liquides et immunothérapie (BLIM)",
+        {"title": world.staff_clara.get_full_name()},
+    )
+    amended.refresh_from_db()
+    assert (amended.title, amended.version) == ("Biopsies liquides et immunothérapie (BLIM)", 2)
+    assert AuditEntry.objects.filter(action="calls.application.amend").count() == 1
+
+
+def test_amend_page_from_an_old_version_shows_both_values_and_keeps_the_typed_one(
+    client, world, amended
+):
+    response = signed_in(client, world.staff_quebec).post(
+        url("calls:amend", amended.pk), amend_form(title="Titre de l’Oncopole")
+    )
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert [
+        (r["name"], r["mine"], r["theirs"], r["who"]) for r in response.context["conflicts"]
+    ] == [
+        (
+            "title",
+            "Titre de l’Oncopole",
+            "Biopsies liquides et immunothérapie (BLIM)",
+            world.staff_clara.get_full_name(),
+        )
+    ]
+    assert 'value="Titre de l’Oncopole"' in content
+    assert 'name="version" value="2"' in content
+    amended.refresh_from_db()
+    assert amended.title == "Biopsies liquides et immunothérapie (BLIM)"
+
+
+def test_amend_page_from_an_old_version_agreeing_with_the_stored_values_saves(
+    client, world, amended
+):
+    response = signed_in(client, world.staff_quebec).post(
+        url("calls:amend", amended.pk),
+        amend_form(title="Biopsies liquides et immunothérapie (BLIM)", duration_months="30"),
+    )
+    assert response.status_code == 302
+    amended.refresh_from_db()
+    assert (amended.duration_months, amended.version) == (30, 3)
+
+
+def test_amend_with_a_theme_outside_the_call_is_refused(world, submitted):
+    outside = ThemeFactory(code="cardiology", name_en="Cardiology", name_fr="Cardiologie")
+    with pytest.raises(ValidationError) as exc:
+        services.amend_application(
+            application=submitted.application,
+            changes={"themes": [world.genomics.pk, outside.pk]},
+            version=1,
+            actor=world.staff_clara,
+            justification="Thèmes.",
+        )
+    assert exc.value.message_dict == {
+        "themes": [
+            f"“{outside.pk}” is not a theme of this call: choose among Genomics and precision "
+            "medicine."
+        ]
+    }
+    assert list(submitted.application.themes.all()) == [world.genomics]
+
+
+def test_amend_themes_among_those_of_the_call(world, submitted):
+    immunology = ThemeFactory(code="immunology", name_en="Immunology", name_fr="Immunologie")
+    world.call.themes.add(immunology)
+    services.amend_application(
+        application=submitted.application,
+        changes={"themes": [immunology]},
+        version=1,
+        actor=world.staff_clara,
+        justification="Thème corrigé.",
+    )
+    assert list(submitted.application.themes.all()) == [immunology]
+    assert AuditEntry.objects.get(action="calls.application.amend").changes["themes"] == [
+        [world.genomics.pk],
+        [immunology.pk],
+    ]
+
+
+def test_amend_after_the_decision_is_released_is_refused(world, submitted):
+    Application.objects.filter(pk=submitted.application.pk).update(
+        outcome="funded", outcome_released_at=RELEASED
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.amend_application(
+            application=submitted.application,
+            changes={"title": "Trop tard"},
+            version=1,
+            actor=world.staff_clara,
+            justification="Essai.",
+        )
+    assert (exc.value.code, exc.value.messages) == (
+        "released",
+        [
+            "The decision on JC27-001 was released on 1 July 2027, 8:00 am (UTC): the "
+            "application can no longer be amended."
+        ],
+    )
+
+
+def test_amend_page_after_the_decision_is_released_offers_no_form(client, world, submitted):
+    Application.objects.filter(pk=submitted.application.pk).update(
+        outcome="funded", outcome_released_at=RELEASED
+    )
+    response = signed_in(client, world.staff_clara).get(
+        url("calls:amend", submitted.application.pk)
+    )
+    content = response.content.decode()
+    assert (response.context["amendable"], response.context["released"]) == (False, True)
+    assert "the application can no longer be amended." in content
+    assert "<textarea" not in content
+
+
+def test_amend_refreshes_the_review_item(world, submitted):
+    immunology = ThemeFactory(code="immunology", name_en="Immunology", name_fr="Immunologie")
+    world.call.themes.add(immunology)
+    services.amend_application(
+        application=submitted.application,
+        changes={
+            "title": "Biopsies liquides (BLIM)",
+            "abstract": "Résumé corrigé.",
+            "keywords": ["ADN circulant"],
+            "themes": [immunology.pk],
+        },
+        version=1,
+        actor=world.staff_clara,
+        justification="Résumé corrigé.",
+    )
+    item = ReviewItem.objects.get(pk=submitted.item.pk)
+    assert (item.title, item.text, item.keywords, list(item.themes.all())) == (
+        "Biopsies liquides (BLIM)",
+        "Résumé corrigé.",
+        ["ADN circulant"],
+        [immunology],
+    )
+    assert list(item.assignments.values_list("reviewer", flat=True)) == [world.reviewer_person.pk]
+
+
+def test_amend_without_a_review_item_creates_none(world, submitted):
+    submitted.item.delete()
+    services.amend_application(
+        application=submitted.application,
+        changes={"title": "Biopsies liquides (BLIM)"},
+        version=1,
+        actor=world.staff_clara,
+        justification="Titre.",
+    )
+    assert not ReviewItem.objects.exists()

@@ -241,6 +241,10 @@ def test_invitation_page_shows_no_content_of_the_application(client, world, subm
     content = response.content.decode()
     assert response.status_code == (302 if name == "anonymous" else 200)
     assert ABSTRACT not in content
+    # Nobody here holds the invited address: not even the title or the creator shows.
+    assert "Biopsies liquides" not in content
+    assert "Élise Garnier" not in content
+    assert ("i…@example.org" in content) == (name != "anonymous")
 
 
 def test_unknown_invitation_token_is_not_found(client, world):

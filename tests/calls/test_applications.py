@@ -572,12 +572,14 @@ def test_staff_amendment_is_audited_with_its_justification(world, submitted):
         application=submitted.application,
         actor=world.staff_quebec,
         changes={"acronym": "BLIM-2"},
+        version=1,
         justification="Acronyme corrigé à la demande du porteur.",
     )
     entry = AuditEntry.objects.get(action="calls.application.amend")
     assert entry.changes == {
         "acronym": ["BLIM", "BLIM-2"],
         "justification": [None, "Acronyme corrigé à la demande du porteur."],
+        "version": [1, 2],
     }
 
 
@@ -587,6 +589,7 @@ def test_amendment_without_justification_is_refused(world, submitted):
             application=submitted.application,
             actor=world.staff_clara,
             changes={"acronym": "X"},
+            version=1,
             justification=" ",
         )
     assert list(exc.value.message_dict) == ["justification"]
@@ -598,6 +601,7 @@ def test_applicant_cannot_amend_a_submitted_application(world, submitted):
             application=submitted.application,
             actor=world.applicant,
             changes={"acronym": "X"},
+            version=1,
             justification="Oubli.",
         )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -43,6 +44,12 @@ def submitted_intent(world, *, by_nadia=False, title=INTENT_TITLE) -> Applicatio
         else (world.applicant, world.coapplicant)
     )
     pole, institution = (world.clara, world.lyon1) if by_nadia else (world.quebec, world.udem)
+    if by_nadia:  # Nadia writes to Élise's university address, a verified one of her account
+        EmailAddress.objects.get_or_create(
+            user=world.applicant,
+            email="e.garnier@univ-lyon1.example.org",
+            defaults={"verified": True, "primary": False},
+        )
     with time_machine.travel(BEFORE_INTENTS_CLOSE, tick=False):
         application = services.start_application(call=world.call, actor=creator)
         invited = services.invite_participant(
@@ -473,24 +480,35 @@ def test_eligibility_and_review_take_full_proposals_and_leave_letters_of_intent(
     assert counts == {"eligible": 1, "ineligible": 0}
     assert (full.stage, full.eligibility) == ("full", "eligible")
     assert (waiting.stage, waiting.eligibility, waiting.eligibility_checks.count()) == (
-        "intent", "pending", 0)
+        "intent",
+        "pending",
+        0,
+    )
     assert items == 1
-    assert list(review.exercise_of(two_stage.call).items.values_list(
-        "reference", flat=True)) == [full.reference]
+    assert list(review.exercise_of(two_stage.call).items.values_list("reference", flat=True)) == [
+        full.reference
+    ]
 
 
 def test_an_invitation_clears_the_eligibility_of_the_letter_of_intent(two_stage):
     application = submitted_intent(two_stage)
     Application.objects.filter(pk=application.pk).update(
-        eligibility="ineligible", eligibility_overridden=True,
-        eligibility_justification="Lettre incomplète.", eligibility_notified_at=BETWEEN)
+        eligibility="ineligible",
+        eligibility_overridden=True,
+        eligibility_justification="Lettre incomplète.",
+        eligibility_notified_at=BETWEEN,
+    )
     with time_machine.travel(BETWEEN, tick=False):
-        services.invite_full_proposals(call=two_stage.call, applications=[application],
-                                       actor=two_stage.staff_clara)
+        services.invite_full_proposals(
+            call=two_stage.call, applications=[application], actor=two_stage.staff_clara
+        )
     application.refresh_from_db()
-    assert (application.eligibility, application.eligibility_overridden,
-            application.eligibility_justification, application.eligibility_notified_at) == (
-        "pending", False, "", None)
+    assert (
+        application.eligibility,
+        application.eligibility_overridden,
+        application.eligibility_justification,
+        application.eligibility_notified_at,
+    ) == ("pending", False, "", None)
 
 
 def test_release_waits_for_both_decisions_on_an_invited_full_proposal(two_stage):
@@ -504,4 +522,5 @@ def test_release_waits_for_both_decisions_on_an_invited_full_proposal(two_stage)
         panel.release_decisions(call=two_stage.call, actor=two_stage.staff_clara)
     assert refused.value.messages == [
         f"Some applications still lack the decision of a funding pole: {full.reference}. "
-        "Release once both poles have decided on every application."]
+        "Release once both poles have decided on every application."
+    ]

@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jumelage.calls.models import Application, BudgetCategory, DocumentKind, Participant
@@ -14,7 +15,7 @@ from jumelage.directory.models import Institution, Pole
 class ProjectForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(
-        label=Application._meta.get_field("title").verbose_name.capitalize(),
+        label=capfirst(Application._meta.get_field("title").verbose_name),
         max_length=300,
         required=False,
     )
@@ -216,6 +217,7 @@ class AmendForm(forms.Form):
     """What staff may change in a submitted application, and why (kept in the audit log)."""
 
     # The same fields as the project step (labels, limits), without the ones staff keep.
+    version = forms.IntegerField(widget=forms.HiddenInput)
     title = ProjectForm.base_fields["title"]
     abstract = ProjectForm.base_fields["abstract"]
     description = ProjectForm.base_fields["description"]
@@ -241,7 +243,7 @@ class AmendForm(forms.Form):
     @classmethod
     def initial_for(cls, application: Application) -> dict:
         initial = ProjectForm.initial_for(application)
-        return {name: initial[name] for name in cls.FIELDS}
+        return {name: initial[name] for name in ("version", *cls.FIELDS)}
 
     def changes(self) -> dict:
         """The fields whose value differs from the stored one, ready for amend_application."""

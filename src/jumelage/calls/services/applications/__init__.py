@@ -25,7 +25,10 @@ from jumelage.calls.services.applications.common import (
     funding_poles,
 )
 from jumelage.calls.services.applications.consortium import (
+    acceptance_blocker,
     invite_participant,
+    is_invited_account,
+    masked_email,
     remove_participant,
     respond_to_invitation,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "STEP_NAMES",
     "Missing",
     "StaleDraft",
+    "acceptance_blocker",
     "add_attachment",
     "amend_application",
     "audit_trail",
@@ -66,6 +70,8 @@ __all__ = [
     "funding_poles",
     "invite_full_proposals",
     "invite_participant",
+    "is_invited_account",
+    "masked_email",
     "may_withdraw",
     "missing_items",
     "remove_attachment",

@@ -119,14 +119,17 @@ def audit_trail(application: Application, actions: tuple[str, ...]):
 
 
 def changed_by_since(application: Application, version: int) -> dict[str, str]:
-    entries = audit_trail(application, ("calls.application.save_draft", "calls.application.budget"))
+    entries = audit_trail(
+        application,
+        ("calls.application.save_draft", "calls.application.budget", "calls.application.amend"),
+    )
     who: dict[str, str] = {}
     for entry in entries:
         new_version = (entry.changes.get("version") or [None, 0])[1] or 0
         if new_version <= version:
             continue
         for field in entry.changes:
-            if field != "version":
+            if field not in ("version", "justification"):
                 who[field] = entry.actor.get_full_name() if entry.actor else entry.actor_label
     return who
 

@@ -9,8 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Participant
-from jumelage.calls.services.applications.common import check_editable, funding_poles
+from jumelage.calls.services.applications.common import (
+    check_editable,
+    check_open,
+    deadline_of,
+    funding_poles,
+)
 from jumelage.core import audit
+from jumelage.core.formatting import format_datetime
 from jumelage.core.tasks import send_email
 
 
@@ -124,9 +130,66 @@ def invite_participant(
     return participant
 
 
+def masked_email(email: str) -> str:
+    """The address with its local part hidden but its first letter: m…@univ-lyon1.example.org."""
+    local, _at, domain = (email or "").partition("@")
+    return f"{local[:1]}…@{domain}" if domain else f"{local[:1]}…"
+
+
+def is_invited_account(participant: Participant, user) -> bool:
+    """Whether one of the user's verified email addresses is the invited one."""
+    from allauth.account.models import EmailAddress
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=participant.email
+    ).exists()
+
+
+def acceptance_blocker(participant: Participant, user) -> ValidationError | None:
+    """Why `user` cannot accept the invitation now (None when they can). Declining is not
+    concerned: it stays possible after the deadline and after submission."""
+    application = participant.application
+    if not is_invited_account(participant, user):
+        return ValidationError(
+            _(
+                "This invitation was sent to %(email)s, not to an address of the account you "
+                "are signed in with. Sign in with the account of %(email)s to accept it."
+            )
+            % {"email": masked_email(participant.email)},
+            code="wrong_account",
+        )
+    if application.status != Application.Status.DRAFT:
+        return ValidationError(
+            _(
+                "The application %(reference)s is %(status)s: its consortium can no longer "
+                "change, so the invitation can only be declined."
+            )
+            % {"reference": application.reference, "status": application.get_status_display()},
+            code="not_draft",
+        )
+    try:
+        check_open(application)
+    except ValidationError:
+        return ValidationError(
+            _(
+                "The call closed on %(deadline)s (UTC, server time): the invitation can no "
+                "longer be accepted, only declined."
+            )
+            % {"deadline": format_datetime(deadline_of(application), time_zone="UTC")},
+            code="closed",
+        )
+    return None
+
+
 @transaction.atomic
 def respond_to_invitation(*, participant: Participant, accept: bool, user) -> Participant:
-    """Accept (the user's Person joins the consortium, created if they have none) or decline."""
+    """Accept (the user's Person joins the consortium, created if they have none) or decline.
+
+    Only the invited person accepts (one of their verified addresses is the invited one), and
+    only while the application is a draft and its stage open (server time); declining stays
+    possible."""
     from jumelage.directory.models import Person
 
     participant = (
@@ -144,6 +207,9 @@ def respond_to_invitation(*, participant: Participant, accept: bool, user) -> Pa
         raise ValidationError(_("The application was withdrawn: the invitation no longer stands."))
     before = audit.snapshot(participant, ("status", "person"))
     if accept:
+        blocker = acceptance_blocker(participant, user)
+        if blocker is not None:
+            raise blocker
         person = getattr(user, "person", None)
         if person is None:
             person = Person.objects.create(

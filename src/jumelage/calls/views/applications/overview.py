@@ -1,10 +1,11 @@
 """Pages of an application that are not steps of the form: starting one, the list of one's
 own applications and invitations, the overview and the answer to an invitation."""
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,8 @@ def apply(request, call_pk: int):
 
 @login_required
 def my_applications(request):
-    """The applications the user created or confirmed to join, and invitations waiting."""
+    """The applications the user created or confirmed to join, and invitations waiting for an
+    answer sent to one of their verified addresses."""
     user = request.user
     applications = list(
         Application.objects.filter(
@@ -56,7 +58,15 @@ def my_applications(request):
         .order_by("-created_at", "-pk")
     )
     invitations = list(
-        Participant.objects.filter(status=Participant.Status.INVITED, email__iexact=user.email)
+        Participant.objects.filter(status=Participant.Status.INVITED)
+        .filter(
+            # Sent to one of the user's verified addresses: the ones they may accept with.
+            Exists(
+                EmailAddress.objects.filter(
+                    user=user, verified=True, email__iexact=OuterRef("email")
+                )
+            )
+        )
         .select_related("application__call")
         .order_by("-invited_at")
     )
@@ -106,7 +116,9 @@ def application_detail(request, pk: int):
                 else []
             ),
             "can_manage": can_manage,
-            "can_amend": can_manage and application.status == Application.Status.SUBMITTED,
+            "can_amend": can_manage
+            and application.status == Application.Status.SUBMITTED
+            and application.outcome_released_at is None,
             "can_withdraw": services.can_withdraw(application=application, actor=user),
             "can_review": user.has_perm("calls.review_application", application),
             **deadline_context(application),
@@ -116,6 +128,9 @@ def application_detail(request, pk: int):
 
 @login_required
 def invitation(request, token: str):
+    """The invited person confirms or declines. Someone signed in with another account is told
+    which address the invitation went to (partly masked) and sees nothing of the application;
+    after the deadline or the submission, the invitation can only be declined."""
     participant = get_object_or_404(
         Participant.objects.select_related("application__call", "application__created_by", "pole"),
         token=token,
@@ -129,6 +144,7 @@ def invitation(request, token: str):
             )
         except ValidationError as exc:
             errors = list(exc.messages)
+            participant.refresh_from_db()
         else:
             if accept:
                 messages.success(
@@ -139,9 +155,36 @@ def invitation(request, token: str):
                 return redirect("calls:application", pk=participant.application_id)
             messages.info(request, _("You declined the invitation."))
             return redirect("calls:my_applications")
+    answerable = (
+        participant.status == Participant.Status.INVITED
+        and participant.application.status != Application.Status.WITHDRAWN
+    )
+    wrong_account = not services.is_invited_account(participant, request.user)
+    blocker = (
+        services.acceptance_blocker(participant, request.user)
+        if answerable or wrong_account
+        else None
+    )
+    notice = blocker.messages[0] if blocker is not None else ""
+    if (
+        not wrong_account
+        and participant.status == Participant.Status.INVITED
+        and participant.application.status == Application.Status.WITHDRAWN
+    ):
+        notice = _("The application was withdrawn: the invitation no longer stands.")
+    if notice in errors:
+        notice = ""
     return render(
         request,
         "calls/invitation.html",
-        {"participant": participant, "application": participant.application, "errors": errors},
+        {
+            "participant": participant,
+            "application": participant.application,
+            "errors": errors,
+            "notice": notice,
+            "answerable": answerable and not wrong_account,
+            "can_accept": blocker is None,
+            "wrong_account": wrong_account,
+        },
         status=400 if errors else 200,
     )

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from jumelage.calls.forms.applications import AmendForm
 from jumelage.calls.models import Application
 from jumelage.calls.services import applications as services
-from jumelage.calls.views.applications.base import application_for, deadline_context, refuse
+from jumelage.calls.services.applications import StaleDraft
+from jumelage.calls.views.applications.base import (
+    application_for,
+    deadline_context,
+    refuse,
+    with_version,
+)
+from jumelage.calls.views.applications.project import _conflict_rows
 
 
 def _amendments(application: Application) -> list[dict]:
@@ -42,6 +49,15 @@ def _amendments(application: Application) -> list[dict]:
     return rows
 
 
+def _conflicts(stale: StaleDraft, typed: dict) -> list[dict]:
+    """The fields changed since the form was opened whose typed value differs from the stored
+    one (every differing field when the audit log does not tell who changed what)."""
+    rows = _conflict_rows(stale, typed)
+    if not stale.changed_by:
+        return rows
+    return [row for row in rows if row["name"] in stale.changed_by]
+
+
 @login_required
 def amend(request, pk: int):
     """Staff of the call change the texts or the duration of a submitted application."""
@@ -53,15 +69,35 @@ def amend(request, pk: int):
     if request.method == "POST":
         form = AmendForm(request.POST, application=application)
         if form.is_valid():
+            typed = {name: request.POST.get(name) for name in AmendForm.FIELDS}
             try:
-                services.amend_application(
-                    application=application,
-                    changes=form.changes(),
-                    actor=request.user,
-                    justification=form.cleaned_data["justification"],
-                )
+                try:
+                    services.amend_application(
+                        application=application,
+                        changes=form.changes(),
+                        version=form.cleaned_data["version"],
+                        actor=request.user,
+                        justification=form.cleaned_data["justification"],
+                    )
+                except StaleDraft as stale:
+                    if _conflicts(stale, typed):
+                        raise
+                    # Amended meanwhile, but on the fields changed since, what is typed here
+                    # agrees with the stored value: nothing to merge.
+                    services.amend_application(
+                        application=application,
+                        changes=form.changes(),
+                        version=stale.version,
+                        actor=request.user,
+                        justification=form.cleaned_data["justification"],
+                    )
+            except StaleDraft as stale:
+                context.update(conflicts=_conflicts(stale, typed), conflict_version=stale.version)
+                with_version(form, stale.version)
+                status = 409
             except ValidationError as exc:
                 refuse(context, form, exc)
+                status = 400
             else:
                 messages.success(
                     request,
@@ -69,12 +105,15 @@ def amend(request, pk: int):
                     % {"reference": application.reference},
                 )
                 return redirect("calls:amend", pk=application.pk)
-        status = 400
+        else:
+            status = 400
     else:
         form = AmendForm(initial=AmendForm.initial_for(application), application=application)
     context.update(
         form=form,
-        amendable=application.status == Application.Status.SUBMITTED,
+        amendable=application.status == Application.Status.SUBMITTED
+        and application.outcome_released_at is None,
+        released=application.outcome_released_at is not None,
         amendments=_amendments(application),
     )
     return render(request, "calls/application_amend.html", context, status=status)
