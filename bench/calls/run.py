@@ -108,6 +108,19 @@ def variants(call_id: int, staff_id: int) -> tuple[dict[str, Callable], list[str
             found[name] = _page(client, url)
     found["CSV download (reviews), whole request"] = _page(
         client, reverse("calls:export", args=[call.pk, "reviews", "csv"]))
+    # The staff's other pages of a call of this size: eligibility, review progress, the
+    # decisions, and the call's review exercise (affinities and conflicts of 1,000 × 300).
+    from jumelage.calls.services.review import exercise_of
+    from jumelage.matching.selectors import exercise_data
+
+    for name, url_name in (("eligibility page", "calls:eligibility"),
+                           ("review board page", "calls:review_board"),
+                           ("decisions page", "calls:decisions")):
+        found[name] = _page(client, reverse(url_name, args=[call.pk]))
+    exercise = exercise_of(call)
+    found["exercise_data (affinities and conflicts)"] = lambda: exercise_data(exercise)
+    found["review exercise page (matching)"] = _page(
+        client, reverse("matching:exercise", args=[exercise.pk]))
     return found, notes
 
 
