@@ -139,6 +139,84 @@ def actor_user(world, name: str):
     return None if name == "anonymous" else getattr(world, name)
 
 
+def client_as(client, world, name: str):
+    """The test client as one of the ACTORS: signed in, or left anonymous."""
+    user = actor_user(world, name)
+    return signed_in(client, user) if user is not None else client
+
+
+def assert_refused(response, name: str, secrets=()):
+    """A visitor without the right: the anonymous one is sent to the English login page, a
+    signed-in one gets a 403; none of the `secrets` reaches either."""
+    if name == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/accounts/login/")
+    else:
+        assert response.status_code == 403
+    body = response.content.decode()
+    assert [secret for secret in secrets if secret in body] == []
+
+
+def pdf_bytes(pages: int = 1, text: str = "") -> bytes:
+    """A real PDF of blank A4 pages, with `text` as its title when given."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if text:
+        writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def add_pdf(application, *, actor, kind: str = "cv", name: str = "cv.pdf",
+            data: bytes | None = None):
+    """Attach a file through the service (a one-page PDF unless `data` is given); the caller
+    sets the clock."""
+    from jumelage.calls.services import applications as services
+
+    return services.add_attachment(
+        application=application, kind=kind, actor=actor,
+        uploaded_file=upload(name, pdf_bytes() if data is None else data))
+
+
+def invite_coapplicant(world, application, *, email=None, role="lead"):
+    """Élise Garnier invites Mathieu Tremblay as the Oncopole side's lead (by his account's
+    address unless `email` is given); the caller sets the clock."""
+    from jumelage.calls.services import applications as services
+
+    return services.invite_participant(
+        application=application, name="Mathieu Tremblay",
+        email=world.coapplicant.email if email is None else email, pole=world.quebec,
+        institution=world.udem, role=role, actor=world.applicant)
+
+
+def add_confirmed_leads(world, application):
+    """Élise Garnier (CLARA) and Mathieu Tremblay (Oncopole) as confirmed leads, with their
+    teams."""
+    from jumelage.calls.models import Participant
+
+    for person, user, pole, institution, team in (
+        (world.applicant_person, world.applicant, world.clara, world.lyon1, world.lyon_team),
+        (world.coapplicant_person, world.coapplicant, world.quebec, world.udem, world.mtl_team),
+    ):
+        Participant.objects.create(application=application, person=person,
+                                   name=person.full_name, email=user.email, pole=pole,
+                                   institution=institution, team=team,
+                                   role=Participant.Role.LEAD,
+                                   status=Participant.Status.CONFIRMED)
+
+
 @pytest.fixture
 def submitted(world):
     """A submitted, eligible application of the world's call with the data that could leak:
@@ -151,7 +229,6 @@ def submitted(world):
     from jumelage.calls.models import (
         Application,
         BudgetLine,
-        Participant,
         Review,
         ReviewScore,
     )
@@ -172,14 +249,7 @@ def submitted(world):
         submitted_at=dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC),
         eligibility=Application.Eligibility.ELIGIBLE)
     app.themes.add(world.genomics)
-    Participant.objects.create(application=app, person=world.applicant_person,
-                               name="Élise Garnier", email=world.applicant.email,
-                               pole=world.clara, institution=world.lyon1, team=world.lyon_team,
-                               role=Participant.Role.LEAD, status=Participant.Status.CONFIRMED)
-    Participant.objects.create(application=app, person=world.coapplicant_person,
-                               name="Mathieu Tremblay", email=world.coapplicant.email,
-                               pole=world.quebec, institution=world.udem, team=world.mtl_team,
-                               role=Participant.Role.LEAD, status=Participant.Status.CONFIRMED)
+    add_confirmed_leads(world, app)
     BudgetLine.objects.create(application=app, pole=world.clara, category="personnel",
                               amount=Decimal("30000"))
     BudgetLine.objects.create(application=app, pole=world.clara, category="consumables",

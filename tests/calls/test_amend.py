@@ -14,7 +14,7 @@ from jumelage.calls.services import applications as services
 from jumelage.calls.services.applications import StaleDraft
 from jumelage.core.models import AuditEntry
 from jumelage.matching.models import ReviewItem
-from tests.calls.conftest import ACTORS, CLOSES, DURING, actor_user, signed_in
+from tests.calls.conftest import ACTORS, CLOSES, DURING, client_as, signed_in
 from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,6 @@ RELEASED = dt.datetime(2027, 7, 1, 8, 0, tzinfo=dt.UTC)
 
 def url(name, *args):
     return reverse(name, args=args)
-
-
-def client_for(client, world, name):
-    user = actor_user(world, name)
-    return signed_in(client, user) if user is not None else client
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def amended(world, submitted):
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_amend_page_only_for_staff_of_the_call(client, world, amended, name):
-    response = client_for(client, world, name).get(url("calls:amend", amended.pk))
+    response = client_as(client, world, name).get(url("calls:amend", amended.pk))
     content = response.content.decode()
     if name in STAFF:
         assert response.status_code == 200
@@ -69,7 +64,7 @@ def test_amend_page_only_for_staff_of_the_call(client, world, amended, name):
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_amend_post_only_by_staff_of_the_call(client, world, submitted, name):
-    response = client_for(client, world, name).post(
+    response = client_as(client, world, name).post(
         url("calls:amend", submitted.application.pk),
         {
             "version": "1",
@@ -200,7 +195,7 @@ def test_amend_page_of_a_draft_is_refused_to_staff(client, world, submitted):
 @pytest.mark.parametrize("name", ACTORS)
 def test_withdraw_page_only_for_the_creator(client, world, submitted, name):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).get(
+        response = client_as(client, world, name).get(
             url("calls:withdraw", submitted.application.pk)
         )
     content = response.content.decode()
@@ -216,7 +211,7 @@ def test_withdraw_page_only_for_the_creator(client, world, submitted, name):
 @pytest.mark.parametrize("name", ACTORS)
 def test_withdraw_post_only_by_the_creator(client, world, submitted, name):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).post(
+        response = client_as(client, world, name).post(
             url("calls:withdraw", submitted.application.pk)
         )
     submitted.application.refresh_from_db()
@@ -291,7 +286,7 @@ def test_withdraw_twice_changes_nothing(world, submitted):
 def test_application_page_links_to_withdraw_and_amend(client, world, submitted, name):
     with time_machine.travel(DURING, tick=False):
         content = (
-            client_for(client, world, name)
+            client_as(client, world, name)
             .get(url("calls:application", submitted.application.pk))
             .content.decode()
         )

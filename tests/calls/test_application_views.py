@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from jumelage.calls.models import Application, Attachment, Participant, Receipt
 from jumelage.calls.services import applications as services
-from tests.calls.conftest import ACTORS, DURING, actor_user, signed_in
+from tests.calls.conftest import ACTORS, DURING, client_as, invite_coapplicant, signed_in
 from tests.calls.test_applications import (
     EXE,
     complete,
@@ -30,11 +30,6 @@ ABSTRACT = "Un résumé confidentiel du projet BLIM."  # the `submitted` fixture
 DRAFT_ABSTRACT = "Brouillon."  # Nadia Roy's draft
 VIEWERS = {"applicant", "coapplicant", "reviewer", "staff_clara", "staff_quebec", "admin"}
 OUTCOME_VIEWERS = {"applicant", "coapplicant", "staff_clara", "staff_quebec", "admin"}
-
-
-def client_for(client, world, name):
-    user = actor_user(world, name)
-    return signed_in(client, user) if user is not None else client
 
 
 def url(name, *args, lang="en"):
@@ -78,7 +73,7 @@ def body(response) -> bytes:
 def test_overview_shows_the_application_only_to_those_allowed(
     client, world, submitted, files, name
 ):
-    response = client_for(client, world, name).get(
+    response = client_as(client, world, name).get(
         url("calls:application", submitted.application.pk)
     )
     content = body(response).decode()
@@ -97,7 +92,7 @@ def test_overview_shows_the_application_only_to_those_allowed(
 def test_overview_shows_receipts_only_to_applicants_and_staff(
     client, world, submitted, files, name
 ):
-    response = client_for(client, world, name).get(
+    response = client_as(client, world, name).get(
         url("calls:application", submitted.application.pk)
     )
     assert ("a" * 64 in body(response).decode()) is (name in OUTCOME_VIEWERS)
@@ -106,7 +101,7 @@ def test_overview_shows_receipts_only_to_applicants_and_staff(
 @pytest.mark.parametrize("name", ACTORS)
 def test_attachment_is_served_only_to_those_allowed(client, world, submitted, files, name):
     attachment, _receipt = files
-    response = client_for(client, world, name).get(url("calls:attachment", attachment.pk))
+    response = client_as(client, world, name).get(url("calls:attachment", attachment.pk))
     data = body(response)
     if name in VIEWERS:
         assert response.status_code == 200
@@ -122,7 +117,7 @@ def test_attachment_is_served_only_to_those_allowed(client, world, submitted, fi
 @pytest.mark.parametrize("name", ACTORS)
 def test_receipt_is_served_only_to_applicants_and_staff(client, world, submitted, files, name):
     _attachment, receipt = files
-    response = client_for(client, world, name).get(
+    response = client_as(client, world, name).get(
         url("calls:receipt", submitted.application.pk, receipt.pk)
     )
     data = body(response)
@@ -139,7 +134,7 @@ def test_receipt_is_served_only_to_applicants_and_staff(client, world, submitted
 @pytest.mark.parametrize("name", ACTORS)
 def test_steps_of_a_draft_only_for_its_applicants(client, world, submitted, name, step):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).get(
+        response = client_as(client, world, name).get(
             url("calls:application_step", submitted.other.pk, step)
         )
     content = response.content.decode()
@@ -154,7 +149,7 @@ def test_steps_of_a_draft_only_for_its_applicants(client, world, submitted, name
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_steps_of_a_submitted_application_are_closed_to_everyone(client, world, submitted, name):
-    response = client_for(client, world, name).get(
+    response = client_as(client, world, name).get(
         url("calls:application_step", submitted.application.pk, "project")
     )
     content = response.content.decode()
@@ -171,7 +166,7 @@ def test_steps_of_a_submitted_application_are_closed_to_everyone(client, world, 
 @pytest.mark.parametrize("name", ACTORS)
 def test_autosave_only_for_the_applicants_of_the_draft(client, world, submitted, name):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).post(
+        response = client_as(client, world, name).post(
             url("calls:application_autosave", submitted.other.pk),
             {"version": 1, "abstract": "Écrasé ?"},
         )
@@ -189,7 +184,7 @@ def test_autosave_only_for_the_applicants_of_the_draft(client, world, submitted,
 @pytest.mark.parametrize("name", ACTORS)
 def test_submit_only_by_the_applicants_of_the_draft(client, world, submitted, name):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).post(url("calls:submit", submitted.other.pk))
+        response = client_as(client, world, name).post(url("calls:submit", submitted.other.pk))
     content = response.content.decode()
     submitted.other.refresh_from_db()
     assert submitted.other.status == "draft"
@@ -205,7 +200,7 @@ def test_submit_only_by_the_applicants_of_the_draft(client, world, submitted, na
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_my_applications_lists_only_ones_own(client, world, submitted, name):
-    response = client_for(client, world, name).get(url("calls:my_applications"))
+    response = client_as(client, world, name).get(url("calls:my_applications"))
     content = response.content.decode()
     if name == "anonymous":
         assert response.status_code == 302
@@ -219,7 +214,7 @@ def test_my_applications_lists_only_ones_own(client, world, submitted, name):
 @pytest.mark.parametrize("name", ACTORS)
 def test_apply_page_asks_for_confirmation(client, world, name):
     with time_machine.travel(DURING, tick=False):
-        response = client_for(client, world, name).get(url("calls:apply", world.call.pk))
+        response = client_as(client, world, name).get(url("calls:apply", world.call.pk))
     if name == "anonymous":
         assert response.status_code == 302
     else:
@@ -237,7 +232,7 @@ def test_invitation_page_shows_no_content_of_the_application(client, world, subm
         pole=world.clara,
         role="co_applicant",
     )
-    response = client_for(client, world, name).get(url("calls:invitation", participant.token))
+    response = client_as(client, world, name).get(url("calls:invitation", participant.token))
     content = response.content.decode()
     assert response.status_code == (302 if name == "anonymous" else 200)
     assert ABSTRACT not in content
@@ -466,15 +461,7 @@ def test_documents_step_stores_a_pdf(client, world):
 def test_invitation_accepted_through_the_page(client, world):
     application = started(world)
     with time_machine.travel(DURING, tick=False):
-        invited = services.invite_participant(
-            application=application,
-            name="Mathieu Tremblay",
-            email=world.coapplicant.email,
-            pole=world.quebec,
-            institution=world.udem,
-            role="lead",
-            actor=world.applicant,
-        )
+        invited = invite_coapplicant(world, application)
         response = signed_in(client, world.coapplicant).post(
             url("calls:invitation", invited.token), {"answer": "accept"}
         )

@@ -3,6 +3,7 @@ side, submission with a receipt, amendments and withdrawal. Real database, real 
 PDFs; only the clock is moved."""
 
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
 
@@ -10,34 +11,28 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
-from jumelage.calls.models import Application, Call, Participant, Receipt
+from jumelage.calls.models import Application, Call, Receipt
 from jumelage.calls.services import applications as services
 from jumelage.calls.services.applications import StaleDraft
 from jumelage.core.models import AuditEntry
-from tests.calls.conftest import CLOSES, DURING, OPENS
+from tests.calls.conftest import (
+    CLOSES,
+    DURING,
+    OPENS,
+    add_pdf,
+    invite_coapplicant,
+    pdf_bytes,
+    upload,
+)
+
+__all__ = ["ABSTRACT", "ELF", "EXE", "complete", "pdf_bytes", "started", "upload"]
 
 pytestmark = pytest.mark.django_db
 
 
 ABSTRACT = "Des biopsies liquides pour suivre l’immunothérapie des cancers du poumon."
-
-
-def pdf_bytes(pages: int = 1, text: str = "") -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if text:
-        writer.add_metadata({"/Title": text})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
 # A Windows executable (MZ header pointing to a PE header) and a Linux one, named .pdf.
@@ -54,15 +49,7 @@ def complete(world) -> Application:
     """A draft that lacks nothing: both leads confirmed, text, budget, documents."""
     with time_machine.travel(DURING, tick=False):
         application = services.start_application(call=world.call, actor=world.applicant)
-        invited = services.invite_participant(
-            application=application,
-            name="Mathieu Tremblay",
-            email=world.coapplicant.email,
-            pole=world.quebec,
-            institution=world.udem,
-            role=Participant.Role.LEAD,
-            actor=world.applicant,
-        )
+        invited = invite_coapplicant(world, application)
         services.respond_to_invitation(participant=invited, accept=True, user=world.coapplicant)
         application = services.save_draft(
             application=application,
@@ -91,18 +78,14 @@ def complete(world) -> Application:
             lines={"personnel": Decimal("50000")},
             actor=world.coapplicant,
         )
-        services.add_attachment(
-            application=application,
+        add_pdf(
+            application,
+            actor=world.applicant,
             kind="proposal",
-            uploaded_file=upload("projet.pdf", pdf_bytes(3)),
-            actor=world.applicant,
+            name="projet.pdf",
+            data=pdf_bytes(3),
         )
-        services.add_attachment(
-            application=application,
-            kind="cv",
-            uploaded_file=upload("cv.pdf", pdf_bytes(2)),
-            actor=world.applicant,
-        )
+        add_pdf(application, actor=world.applicant, data=pdf_bytes(2))
     application.refresh_from_db()
     return application
 
@@ -196,29 +179,34 @@ def test_save_draft_accepts_text_over_the_word_limit(world):
     assert (saved.abstract, saved.version) == (long_abstract, 2)
 
 
-def test_save_draft_is_audited_with_its_diff(world):
+def test_save_draft_is_audited_without_the_applicants_text(world):
+    """The site admin reads the audit log; a draft is the applicants' own: the log keeps the
+    length and a fingerprint of the text, not the text."""
     application = started(world)
     with time_machine.travel(DURING, tick=False):
         services.save_draft(
-            application=application, changes={"title": "Titre"}, version=1, actor=world.applicant
+            application=application, changes={"title": "Titre", "duration_months": 24},
+            version=1, actor=world.applicant
         )
     entry = AuditEntry.objects.get(action="calls.application.save_draft")
-    assert entry.changes == {"title": ["", "Titre"], "version": [1, 2]}
+    digest = hashlib.sha256(b"Titre").hexdigest()[:12]
+    assert entry.changes == {"title": ["", f"5 characters, sha256 {digest}…"],
+                             "duration_months": [None, 24], "version": [1, 2]}
+
+
+def test_a_description_beyond_the_limit_is_refused_with_its_length(world):
+    application = started(world)
+    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
+        services.save_draft(application=application, changes={"description": "x" * 100_001},
+                            version=1, actor=world.applicant)
+    assert exc.value.message_dict == {
+        "description": ["100001 characters: at most 100000 are accepted."]}
 
 
 def test_save_draft_from_an_old_version_is_refused_with_the_current_text(world):
     application = started(world)
-    services.invite_participant  # noqa: B018 - the co-applicant joins below
     with time_machine.travel(DURING, tick=False):
-        invited = services.invite_participant(
-            application=application,
-            name="Mathieu Tremblay",
-            email=world.coapplicant.email,
-            pole=world.quebec,
-            institution=world.udem,
-            role="lead",
-            actor=world.applicant,
-        )
+        invited = invite_coapplicant(world, application)
         services.respond_to_invitation(participant=invited, accept=True, user=world.coapplicant)
         services.save_draft(
             application=application,
@@ -320,15 +308,7 @@ def test_accepting_without_a_person_creates_one(world):
 def test_declining_leaves_no_access(world):
     application = started(world)
     with time_machine.travel(DURING, tick=False):
-        invited = services.invite_participant(
-            application=application,
-            name="Mathieu Tremblay",
-            email=world.coapplicant.email,
-            pole=world.quebec,
-            institution=world.udem,
-            role="lead",
-            actor=world.applicant,
-        )
+        invited = invite_coapplicant(world, application)
         services.respond_to_invitation(participant=invited, accept=False, user=world.coapplicant)
     assert not world.coapplicant.has_perm("calls.view_application", application)
 
@@ -530,12 +510,7 @@ def test_content_hash_changes_with_an_attachment(world):
     application = complete(world)
     before = services.content_hash(application)
     with time_machine.travel(DURING, tick=False):
-        services.add_attachment(
-            application=application,
-            kind="support",
-            uploaded_file=upload("lettre.pdf", pdf_bytes()),
-            actor=world.applicant,
-        )
+        add_pdf(application, actor=world.applicant, kind="support", name="lettre.pdf")
     assert services.content_hash(application) != before
 
 

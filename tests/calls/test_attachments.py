@@ -11,16 +11,17 @@ from django.core.exceptions import ValidationError
 
 from jumelage.calls.models import Call
 from jumelage.calls.services import applications as services
-from tests.calls.conftest import DURING
-from tests.calls.test_applications import (
-    ELF,
-    EXE,
-    pdf_bytes,
-    started,
-    upload,
-)
+from tests.calls.conftest import DURING, add_pdf, pdf_bytes
+from tests.calls.test_applications import ELF, EXE, started
 
 pytestmark = pytest.mark.django_db
+
+
+def refused_upload(world, application, *, kind: str, name: str, data: bytes) -> dict:
+    """The field errors of an upload the service refuses (during the call)."""
+    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
+        add_pdf(application, actor=world.applicant, kind=kind, name=name, data=data)
+    return exc.value.message_dict
 
 
 # --- Attachments -----------------------------------------------------------------------
@@ -30,11 +31,8 @@ def test_pdf_is_stored_privately_under_a_random_name(world, settings):
     application = started(world)
     data = pdf_bytes(3)
     with time_machine.travel(DURING, tick=False):
-        attachment = services.add_attachment(
-            application=application,
-            kind="proposal",
-            uploaded_file=upload("Mon projet.pdf", data),
-            actor=world.applicant,
+        attachment = add_pdf(
+            application, actor=world.applicant, kind="proposal", name="Mon projet.pdf", data=data
         )
     assert (attachment.pages, attachment.size, attachment.sha256, attachment.original_name) == (
         3,
@@ -51,14 +49,7 @@ def test_pdf_is_stored_privately_under_a_random_name(world, settings):
 
 def test_renamed_windows_executable_is_refused(world):
     application = started(world)
-    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
-        services.add_attachment(
-            application=application,
-            kind="proposal",
-            uploaded_file=upload("x.pdf", EXE),
-            actor=world.applicant,
-        )
-    assert exc.value.message_dict == {
+    assert refused_upload(world, application, kind="proposal", name="x.pdf", data=EXE) == {
         "file": [
             "“x.pdf” is not a PDF: its content is application/x-msdownload (.exe). Upload a PDF "
             "document."
@@ -69,14 +60,7 @@ def test_renamed_windows_executable_is_refused(world):
 
 def test_renamed_linux_executable_is_refused(world):
     application = started(world)
-    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
-        services.add_attachment(
-            application=application,
-            kind="cv",
-            uploaded_file=upload("cv.pdf", ELF),
-            actor=world.applicant,
-        )
-    assert exc.value.message_dict == {
+    assert refused_upload(world, application, kind="cv", name="cv.pdf", data=ELF) == {
         "file": [
             "“cv.pdf” is not a PDF: its content is application/x-executable (.elf). Upload a PDF "
             "document."
@@ -86,30 +70,15 @@ def test_renamed_linux_executable_is_refused(world):
 
 def test_damaged_pdf_is_refused(world):
     application = started(world)
-    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
-        services.add_attachment(
-            application=application,
-            kind="cv",
-            uploaded_file=upload("cv.pdf", b"%PDF-1.7\ngarbage"),
-            actor=world.applicant,
-        )
-    assert exc.value.message_dict["file"][0].startswith(
-        "“cv.pdf” starts like a PDF but cannot be opened"
-    )
+    errors = refused_upload(world, application, kind="cv", name="cv.pdf", data=b"%PDF-1.7\ngarbage")
+    assert errors["file"][0].startswith("“cv.pdf” starts like a PDF but cannot be opened")
 
 
 def test_attachment_over_the_size_cap_is_refused(world):
     Call.objects.filter(pk=world.call.pk).update(max_attachment_mb=1)
     application = started(world)
     big = pdf_bytes(1) + b"%" + b"0" * (1024 * 1024)
-    with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as exc:
-        services.add_attachment(
-            application=application,
-            kind="cv",
-            uploaded_file=upload("cv.pdf", big),
-            actor=world.applicant,
-        )
-    assert exc.value.message_dict == {
+    assert refused_upload(world, application, kind="cv", name="cv.pdf", data=big) == {
         "file": ["“cv.pdf” weighs 1.0 MB: the call accepts files of at most 1 MB."]
     }
 
@@ -117,12 +86,7 @@ def test_attachment_over_the_size_cap_is_refused(world):
 def test_removing_an_attachment_deletes_its_file(world, django_capture_on_commit_callbacks):
     application = started(world)
     with time_machine.travel(DURING, tick=False):
-        attachment = services.add_attachment(
-            application=application,
-            kind="cv",
-            uploaded_file=upload("cv.pdf", pdf_bytes()),
-            actor=world.applicant,
-        )
+        attachment = add_pdf(application, actor=world.applicant)
         path = attachment.file.path
         with django_capture_on_commit_callbacks(execute=True):
             services.remove_attachment(attachment=attachment, actor=world.applicant)

@@ -18,7 +18,7 @@ from jumelage.calls.models import (
     ReportSpending,
 )
 from jumelage.calls.services.followup import create_awards, submit_report
-from tests.calls.conftest import ACTORS, actor_user, signed_in
+from tests.calls.conftest import ACTORS, assert_refused, client_as, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +66,7 @@ def reported(world, awarded):
 
 
 def _get(client, world, name, url):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
-    return client.get(url)
+    return client_as(client, world, name).get(url)
 
 
 def _assert_shown_only_to(allowed, response, name, leaks):
@@ -79,18 +76,7 @@ def _assert_shown_only_to(allowed, response, name, leaks):
         for leak in leaks:
             assert leak in response.content.decode()
     else:
-        _assert_refused(response, name, leaks)
-
-
-def _assert_refused(response, name, leaks):
-    if name == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/en/accounts/login/")
-    else:
-        assert response.status_code == 403
-    body = response.content.decode()
-    for leak in leaks:
-        assert leak not in body
+        assert_refused(response, name, leaks)
 
 
 # --- permissions over the nine visitors ---------------------------------------------------
@@ -129,7 +115,7 @@ def test_exports_page_shown_to_the_staff_only(client, world, submitted, name):
         assert response.status_code == 200
         assert link in response.content.decode()
     else:
-        _assert_refused(response, name, [link])
+        assert_refused(response, name, [link])
 
 
 @pytest.mark.parametrize("what", ["applications", "reviews", "decisions", "anonymised"])
@@ -138,7 +124,7 @@ def test_exports_page_shown_to_the_staff_only(client, world, submitted, name):
 def test_exports_refused_to_anyone_but_the_staff(client, world, submitted, name, what, fmt):
     url = reverse("calls:export", args=[world.call.pk, what, fmt])
     response = _get(client, world, name, url)
-    _assert_refused(response, name, ["CONFIDENTIAL", "Hugo Lefebvre", "JC27-001"])
+    assert_refused(response, name, ["CONFIDENTIAL", "Hugo Lefebvre", "JC27-001"])
     assert not response.streaming
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from jumelage.calls.models import Application, Participant
 from jumelage.calls.services import applications as services
 from jumelage.core.models import AuditEntry
-from tests.calls.conftest import CLOSES, DURING, signed_in
+from tests.calls.conftest import CLOSES, DURING, invite_coapplicant, signed_in
 from tests.calls.test_applications import started
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +33,7 @@ def url(name, *args, lang="en"):
 
 def invite(world, application, email=None) -> Participant:
     with time_machine.travel(DURING, tick=False):
-        return services.invite_participant(
-            application=application,
-            name="Mathieu Tremblay",
-            email=email or world.coapplicant.email,
-            pole=world.quebec,
-            institution=world.udem,
-            role="lead",
-            actor=world.applicant,
-        )
+        return invite_coapplicant(world, application, email=email)
 
 
 def add_address(user, email, verified=True):

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from jumelage.calls.models import Application, Decision, Envelope, FundingScenario, PanelNote
 from jumelage.calls.services import panel
-from tests.calls.conftest import ACTORS, actor_user, signed_in
+from tests.calls.conftest import ACTORS, client_as, signed_in
+from tests.calls.conftest import assert_refused as refused_without
 from tests.calls.test_panel import add_application
 
 pytestmark = pytest.mark.django_db
@@ -61,19 +62,12 @@ def released(world, submitted):
 
 
 def visit(client, world, name, url, method="get", **data):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
-    return getattr(client, method)(url, data) if data else getattr(client, method)(url)
+    request = getattr(client_as(client, world, name), method)
+    return request(url, data) if data else request(url)
 
 
 def assert_refused(response, name):
-    if name == "anonymous":
-        assert (response.status_code, "login" in response["Location"]) == (302, True)
-    else:
-        assert response.status_code == 403
-    body = response.content.decode()
-    assert [secret in body for secret in (*SECRETS, "JC27-001")] == [False] * 4
+    refused_without(response, name, (*SECRETS, "JC27-001"))
 
 
 # -- who may see what -----------------------------------------------------------------------

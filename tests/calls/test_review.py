@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jumelage.calls.models import Application, BudgetLine, Participant, Review
+from jumelage.calls.models import Application, BudgetLine, Review
 from jumelage.calls.services import review as services
 from jumelage.core.models import AuditEntry
 from jumelage.core.scheduled import JOBS
@@ -22,7 +22,7 @@ from jumelage.matching.models import (
     ReviewExercise,
 )
 from jumelage.matching.services import run_assignment
-from tests.calls.conftest import person_with_account
+from tests.calls.conftest import add_confirmed_leads, person_with_account
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,28 +45,7 @@ def new_application(world, reference="JC27-010", eligibility="eligible"):
         eligibility=eligibility,
     )
     app.themes.add(world.genomics)
-    Participant.objects.create(
-        application=app,
-        person=world.applicant_person,
-        name="Élise Garnier",
-        email=world.applicant.email,
-        pole=world.clara,
-        institution=world.lyon1,
-        team=world.lyon_team,
-        role="lead",
-        status="confirmed",
-    )
-    Participant.objects.create(
-        application=app,
-        person=world.coapplicant_person,
-        name="Mathieu Tremblay",
-        email=world.coapplicant.email,
-        pole=world.quebec,
-        institution=world.udem,
-        team=world.mtl_team,
-        role="lead",
-        status="confirmed",
-    )
+    add_confirmed_leads(world, app)
     BudgetLine.objects.create(
         application=app, pole=world.clara, category="personnel", amount=Decimal("30000")
     )

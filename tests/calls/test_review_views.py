@@ -10,7 +10,13 @@ from jumelage.calls.models import Application, Participant, Review
 from jumelage.calls.services.eligibility import check_eligibility, eligibility_reasons
 from jumelage.core.models import AuditEntry
 from jumelage.matching.models import Assignment, PoolMember, ReviewItem
-from tests.calls.conftest import ACTORS, actor_user, person_with_account, signed_in
+from tests.calls.conftest import (
+    ACTORS,
+    client_as,
+    person_with_account,
+    signed_in,
+)
+from tests.calls.conftest import assert_refused as refused_without
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +32,11 @@ SECRETS = (
 
 
 def get(client, world, name, url):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
-    return client.get(url)
+    return client_as(client, world, name).get(url)
 
 
 def assert_refused(response, name):
-    if name == "anonymous":
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("account_login"))
-    else:
-        assert response.status_code == 403
-    body = response.content.decode()
-    for secret in SECRETS:
-        assert secret not in body
+    refused_without(response, name, SECRETS)
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -302,10 +298,9 @@ def test_my_reviews_has_a_query_bound(client, world, submitted, django_assert_ma
     "url_name", ["eligibility_run", "eligibility_notify", "review_sync", "review_remind"]
 )
 def test_staff_actions_are_refused_to_others(client, world, submitted, name, url_name):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
-    response = client.post(reverse(f"calls:{url_name}", args=[world.call.pk]))
+    response = client_as(client, world, name).post(
+        reverse(f"calls:{url_name}", args=[world.call.pk])
+    )
     assert_refused(response, name)
     assert submitted.application.eligibility_checks.count() == 0
     assert AuditEntry.objects.count() == 0
@@ -313,11 +308,8 @@ def test_staff_actions_are_refused_to_others(client, world, submitted, name, url
 
 @pytest.mark.parametrize("name", sorted(set(ACTORS) - STAFF))
 def test_only_staff_override_eligibility(client, world, submitted, name):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
     app = submitted.application
-    response = client.post(
+    response = client_as(client, world, name).post(
         reverse("calls:eligibility_override", args=[app.pk]),
         {f"a{app.pk}-eligible": "no", f"a{app.pk}-justification": "X"},
     )

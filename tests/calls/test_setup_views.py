@@ -14,7 +14,7 @@ from jumelage.calls import services
 from jumelage.calls.models import Call, CallApproval, Criterion, Envelope
 from jumelage.calls.services.setup import approval_fingerprint
 from jumelage.core.models import AuditEntry
-from tests.calls.conftest import ACTORS, DURING, actor_user, signed_in
+from tests.calls.conftest import ACTORS, DURING, actor_user, client_as, signed_in
 from tests.factories import PoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +58,7 @@ def draft(world):
 
 
 def visit(client, world, name, url, method="get", data=None):
-    user = actor_user(world, name)
-    if user is not None:
-        signed_in(client, user)
-    return getattr(client, method)(url, data or {})
+    return getattr(client_as(client, world, name), method)(url, data or {})
 
 
 def text_of(response) -> str:

@@ -15,8 +15,7 @@ from django.urls import reverse
 from jumelage.calls.models import Application, Participant
 from jumelage.calls.services import applications as services
 from jumelage.core.models import AuditEntry
-from tests.calls.conftest import ACTORS, CLOSES, actor_user, signed_in
-from tests.calls.test_applications import pdf_bytes, upload
+from tests.calls.conftest import ACTORS, CLOSES, add_pdf, client_as, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -103,12 +102,7 @@ def complete_full_proposal(world, application) -> Application:
                 actor=actor,
             )
         for kind in ("proposal", "cv"):
-            services.add_attachment(
-                application=application,
-                kind=kind,
-                uploaded_file=upload(f"{kind}.pdf", pdf_bytes(1)),
-                actor=world.applicant,
-            )
+            add_pdf(application, actor=world.applicant, kind=kind, name=f"{kind}.pdf")
     application.refresh_from_db()
     return application
 
@@ -366,16 +360,11 @@ def url(name, *args):
     return reverse(name, args=args)
 
 
-def client_for(client, world, name):
-    user = actor_user(world, name)
-    return signed_in(client, user) if user is not None else client
-
-
 @pytest.mark.parametrize("name", ACTORS)
 def test_intents_page_only_for_staff_of_the_call(client, two_stage, name):
     application = submitted_intent(two_stage)
     with time_machine.travel(BETWEEN, tick=False):
-        response = client_for(client, two_stage, name).get(url("calls:intents", two_stage.call.pk))
+        response = client_as(client, two_stage, name).get(url("calls:intents", two_stage.call.pk))
     content = response.content.decode()
     if name in ("staff_clara", "staff_quebec", "admin"):
         assert response.status_code == 200
@@ -393,7 +382,7 @@ def test_intents_page_only_for_staff_of_the_call(client, two_stage, name):
 def test_intents_answer_only_by_staff_of_the_call(client, two_stage, name):
     application = submitted_intent(two_stage)
     with time_machine.travel(BETWEEN, tick=False):
-        response = client_for(client, two_stage, name).post(
+        response = client_as(client, two_stage, name).post(
             url("calls:intents", two_stage.call.pk),
             {"applications": [application.pk], "answer": "invite"},
         )

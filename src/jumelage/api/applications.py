@@ -10,10 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jumelage.accounts.rules import is_pole_staff, is_site_admin
 from jumelage.api.auth import session_auth
+from jumelage.api.pagination import Pagination
 from jumelage.api.schemas import (
     ApplicationDetail,
     ApplicationSummary,
@@ -66,7 +67,7 @@ def visible_applications(user) -> QuerySet[Application]:
 
 
 @router.get("/applications", response=list[ApplicationSummary], url_name="application_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def application_list(request):
     """The applications the caller may see, by reference."""
     return visible_applications(request.user).select_related("call").order_by("reference", "pk")
@@ -101,17 +102,17 @@ def _reviews(
     reviews = (
         application.reviews.select_related("reviewer").prefetch_related("scores").order_by("pk")
     )
+    from jumelage.calls.services.review import counted_reviews
+
     if manager:
-        return [_review_out(r, full=True) for r in reviews.filter(status=Review.Status.SUBMITTED)]
+        return [_review_out(r, full=True) for r in counted_reviews(reviews)]
     if reviewer:
         person = _person(request.user)
         return [_review_out(r, full=True) for r in reviews.filter(reviewer=person)]
     if applicant and application.outcome_released_at is not None:
         return [
             _review_out(r, full=False)
-            for r in reviews.filter(status=Review.Status.SUBMITTED).exclude(
-                comments_for_applicants=""
-            )
+            for r in counted_reviews(reviews).exclude(comments_for_applicants="")
         ]
     return []
 
@@ -205,7 +206,7 @@ def _review_status(review: Review | None) -> str:
 
 
 @router.get("/reviews/mine", response=list[AssignmentOut], url_name="my_reviews")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def my_reviews(request):
     """The submitted applications the caller is assigned to review, with the state of their
     review; never those on which they declared a conflict of interest."""

@@ -5,10 +5,11 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jumelage.accounts.rules import is_pole_staff, is_site_admin
 from jumelage.api.auth import session_or_anonymous
+from jumelage.api.pagination import Pagination
 from jumelage.api.schemas import CallDetail, CallSummary
 from jumelage.calls.models import Call, Envelope
 
@@ -26,7 +27,7 @@ def _calls():
 
 
 @router.get("/calls", response=list[CallSummary], url_name="call_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def call_list(request):
     """Published calls, and the drafts the caller may see; the latest to close first."""
     user = request.user

@@ -104,6 +104,8 @@ def _conflicted(call: Call) -> set[tuple[int, int]]:
 
     from jumelage.matching.models import DeclaredConflict
 
+    # Conflicts found by the rules after a review was written are recorded as declared
+    # (calls.services.review), so this is every conflict of the call.
     content_type = ContentType.objects.get_for_model(Application)
     rows = DeclaredConflict.objects.filter(
         item__content_type=content_type,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jumelage.calls.models import Application, BudgetCategory, DocumentKind, Participant
 from jumelage.calls.services.applications import count_words
+from jumelage.calls.services.applications.common import LONG_TEXT_LIMIT
 from jumelage.directory.models import Institution, Pole
 
 
@@ -26,10 +27,12 @@ class ProjectForm(forms.Form):
         help_text=_("The abstract and description may be written in French or in English."),
     )
     abstract = forms.CharField(
-        label=_("Abstract"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Abstract"), required=False, max_length=LONG_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 8})
     )
     description = forms.CharField(
-        label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 16})
+        label=_("Project description"), required=False, max_length=LONG_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 16})
     )
     keywords = forms.CharField(
         label=_("Keywords"), required=False, max_length=500, help_text=_("Separated by commas.")

@@ -116,6 +116,19 @@ class CallForm(forms.ModelForm):
                     },
                 )
                 cleaned[name] = None
+            elif aware.utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+                self.add_error(
+                    name,
+                    _(
+                        "%(value)s happens twice in %(zone)s (the clocks go back that night): "
+                        "give another time."
+                    )
+                    % {
+                        "value": naive.strftime("%Y-%m-%d %H:%M"),
+                        "zone": dict(TIME_ZONES)[zone_name],
+                    },
+                )
+                cleaned[name] = None
             else:
                 cleaned[name] = aware.astimezone(dt.UTC)
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")

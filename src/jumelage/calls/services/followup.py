@@ -8,8 +8,10 @@ is what that side asked for (the total of its budget lines), in the pole's curre
 import calendar
 import datetime as dt
 import re
+import zoneinfo
 from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -30,6 +32,7 @@ from jumelage.calls.models import (
 from jumelage.calls.rules import is_applicant
 from jumelage.calls.services import notify
 from jumelage.core import audit
+from jumelage.core.tasks import send_email
 from jumelage.observatory.engine.schema import normalize_doi
 
 CENT = Decimal("0.01")
@@ -204,7 +207,9 @@ def record_payment(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
                 % {"date": instalment.paid_on}
             }
         )
-    if paid_on > timezone.localdate():
+    # "Today" where the paying pole is: Paris staff record a payment of their morning at
+    # 00:30, Montréal staff cannot date one tomorrow in their evening.
+    if paid_on > timezone.localdate(timezone=zoneinfo.ZoneInfo(award.pole.time_zone)):
         raise ValidationError(
             {
                 "paid_on": _("%(date)s is in the future: give the date the payment was made.")
@@ -348,7 +353,6 @@ def accept_report(*, report: Report, actor) -> Report:
 
 
 def _send_reminder(report_id: int) -> None:
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
 
@@ -370,7 +374,10 @@ def _send_reminder(report_id: int) -> None:
             render_to_string("calls/email/report_reminder_subject.txt", context),
         ).strip()
         body = render_to_string("calls/email/report_reminder_body.txt", context)
-    send_mail(subject, body, None, notify.recipient_emails(application))
+    # A background task, so that a failing mail server delays the mail (the worker retries
+    # or reports it) instead of losing it and stopping the other reminders of the run.
+    send_email.enqueue(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                       to=notify.recipient_emails(application))
 
 
 def send_report_reminders(*, now: dt.datetime | None = None) -> int:

@@ -78,8 +78,10 @@ def panel_applications(call: Call):
 
 
 def _submitted_reviews():
+    from jumelage.calls.services.review import counted_reviews
+
     return (
-        Review.objects.filter(status=Review.Status.SUBMITTED)
+        counted_reviews()
         .order_by("pk")
         .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.order_by("pk")))
     )
@@ -528,8 +530,10 @@ class ApplicantComment:
 def applicant_comments(application: Application) -> list[ApplicantComment]:
     """The comments meant for the applicants from the submitted reviews, numbered in the
     order the reviews were created. Neither names nor confidential comments."""
+    from jumelage.calls.services.review import counted_reviews
+
     texts = (
-        application.reviews.filter(status=Review.Status.SUBMITTED)
+        counted_reviews(application.reviews.all())
         .order_by("pk")
         .values_list("comments_for_applicants", flat=True)
     )

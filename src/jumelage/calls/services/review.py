@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from jumelage.matching.models import (
     ReviewExercise,
     ReviewItem,
 )
+from jumelage.matching.services import conflict_text
 
 REMINDER_INTERVAL = dt.timedelta(days=7)
 # Calls whose reviews may still be outstanding.
@@ -184,6 +186,20 @@ def _drop_conflicted_assignments(*, exercise, actor) -> None:
             status=Review.Status.DRAFT,
         ).delete()
         dropped.append(f"{assignment.item.reference}: {assignment.reviewer}")
+        # Recorded as a conflict: the reviewer's submitted review, if any, stops counting.
+        DeclaredConflict.objects.get_or_create(
+            item=assignment.item,
+            person=assignment.reviewer,
+            defaults={
+                "reason": "; ".join(
+                    conflict_text(c)
+                    for c in data.conflicts.reasons[
+                        (str(assignment.item_id), str(assignment.reviewer_id))
+                    ]
+                ),
+                "declared_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
         assignment.delete()
     if dropped:
         audit.record(
@@ -192,6 +208,19 @@ def _drop_conflicted_assignments(*, exercise, actor) -> None:
             obj=exercise,
             changes={"assignments": [sorted(dropped), None]},
         )
+
+
+def counted_reviews(reviews=None):
+    """The submitted reviews that count: the ranking, the selection, the comments the
+    applicants read and the exports leave out a review whose author has a conflict of interest
+    on the application (declared, or found by the rules after the review was written)."""
+    conflicted = DeclaredConflict.objects.filter(
+        person=OuterRef("reviewer"),
+        item__content_type=_content_type(Application),
+        item__object_id=OuterRef("application"),
+    )
+    reviews = Review.objects.all() if reviews is None else reviews
+    return reviews.filter(status=Review.Status.SUBMITTED).filter(~Exists(conflicted))
 
 
 def _person_of(user) -> Person | None:

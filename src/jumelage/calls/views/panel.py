@@ -18,6 +18,7 @@ from jumelage.calls.documents.letters import outcome_letter_pdf
 from jumelage.calls.forms.panel import DecisionForm, PanelNoteForm, ScenarioForm
 from jumelage.calls.models import Application, Call, Decision, FundingScenario, Review
 from jumelage.calls.services import panel as services
+from jumelage.calls.services.review import counted_reviews
 from jumelage.calls.views.common import application_for, call_for, try_service
 from jumelage.core.formatting import babel_locale, format_money
 
@@ -150,6 +151,10 @@ def panel_notes(request, pk: int):
         .prefetch_related("scores__criterion")
         .order_by("pk")
     )
+    # The panel sees every review, and which ones do not count (conflict of interest).
+    counted = set(counted_reviews(application.reviews.all()).values_list("pk", flat=True))
+    for review in reviews:
+        review.excluded = review.status == Review.Status.SUBMITTED and review.pk not in counted
     notes = list(application.panel_notes.select_related("author").order_by("created_at", "pk"))
     return render(
         request,

@@ -1,6 +1,7 @@
 """What the other modules share: the fields and steps of a draft, the deadline of each stage
 (server time), the checks of every write and the stale-draft error."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,27 @@ from jumelage.calls.models import Application, Call
 from jumelage.core.formatting import format_datetime
 
 # What the draft form may change, in the order of the steps.
+# The longest abstract or description kept (a 3,000-word description is about 20,000).
+LONG_TEXT_LIMIT = 100_000
+# Drafts are the applicants' own: the audit log keeps the length and a fingerprint of what
+# they typed in these fields, not the text (the site admin reads the log).
+PRIVATE_DRAFT_FIELDS = ("title", "acronym", "abstract", "description", "keywords")
+
+
+def private_diff(changes: dict) -> dict:
+    """An audit diff with the applicants' text replaced by its length and a SHA-256 prefix."""
+
+    def fingerprint(value):
+        if value in (None, "", []):
+            return value
+        text = "\n".join(value) if isinstance(value, list) else str(value)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        return f"{len(text)} characters, sha256 {digest}…"
+
+    return {name: ([fingerprint(v) for v in pair] if name in PRIVATE_DRAFT_FIELDS else pair)
+            for name, pair in changes.items()}
+
+
 DRAFT_FIELDS = (
     "title",
     "acronym",
@@ -168,9 +190,9 @@ def clean_draft_value(application: Application, name: str, value):
         return [k.strip() for k in value if str(k).strip()]
     if name == "language":
         return value if value in Application.Language.values else application.language
-    if name in ("title", "acronym"):
-        limit = Application._meta.get_field(name).max_length
-        text = (value or "").strip()
+    if name in ("title", "acronym", "abstract", "description"):
+        limit = Application._meta.get_field(name).max_length or LONG_TEXT_LIMIT
+        text = (value or "").strip() if name in ("title", "acronym") else (value or "")
         if len(text) > limit:
             raise ValidationError(
                 {

@@ -13,6 +13,7 @@ from jumelage.calls.services.applications.common import (
     clean_draft_value,
     closed_message,
     funding_poles,
+    private_diff,
     stale_draft,
 )
 from jumelage.core import audit
@@ -132,6 +133,6 @@ def save_draft(*, application: Application, changes: dict, version: int, actor) 
             actor=actor,
             action="calls.application.save_draft",
             obj=application,
-            changes=audit.diff(before, {**after, "version": application.version}),
+            changes=private_diff(audit.diff(before, {**after, "version": application.version})),
         )
     return application

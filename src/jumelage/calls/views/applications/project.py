@@ -113,7 +113,14 @@ def application_autosave(request, pk: int):
             return JsonResponse({"errors": [_("The request is not valid JSON.")]}, status=400)
         data = QueryDict(mutable=True)
         for name, value in payload.items():
-            data.setlist(name, [str(v) for v in value] if isinstance(value, list) else [value])
+            values = value if isinstance(value, list) else [value]
+            # A form posts text: numbers and text are accepted, anything else is named.
+            if not all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                       for v in values):
+                return JsonResponse({"errors": [
+                    _("The value of “%(field)s” is not text or a number.") % {"field": name}
+                ]}, status=400)
+            data.setlist(name, [str(v) for v in values])
     form = ProjectForm(data, application=application)
     form.is_valid()
     changes = {name: value for name, value in form.changes().items() if name in data}
