@@ -610,3 +610,10 @@ def test_docs_page_is_served_in_development(client, settings):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v2/calls", "/api/"])
+def test_an_unknown_api_address_answers_in_json(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+    assert (response.status_code, response.json()) == (
+        404, {"detail": "Cette page n’existe pas ou ne vous est pas accessible."})

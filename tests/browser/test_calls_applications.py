@@ -122,6 +122,23 @@ def test_text_typed_before_the_tab_closed_is_offered_back(
     assert draft.abstract == "Typed, then the tab was closed."  # saved once restored
 
 
+def test_signing_out_forgets_the_copies_kept_in_the_browser(page, live_server, world, draft):
+    sign_in(page, live_server, world.applicant)
+    page.goto(f"{live_server.url}/en/calls/applications/{draft.pk}/edit/project/")
+    page.context.set_offline(True)
+    page.get_by_label("Abstract").fill("Typed on a shared computer.")
+    page.get_by_label("Project description").focus()
+    expect(page.locator(".autosave-status")).to_contain_text("Not saved on the server")
+    page.context.set_offline(False)
+    keys = "Object.keys(window.localStorage).filter(k => k.startsWith('jumelage-application-'))"
+    assert page.evaluate(keys) == [f"jumelage-application-{draft.pk}-project"]
+    page.goto(f"{live_server.url}/en/accounts/logout/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{live_server.url}/en/")
+    assert page.evaluate(keys) == []
+
+
 @pytest.fixture
 def two_stage_letters(world, draft):
     """The call made two-stage with one submitted letter of intent (JC20-002) and the draft
