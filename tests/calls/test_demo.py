@@ -82,3 +82,17 @@ def test_demo_decided_call_has_two_keys_awards_and_reports():
         "pole__code", "currency")) == sorted([("clara", "EUR"), ("oncopole", "CAD")] * len(funded))
     assert set(Report.objects.filter(application__call=call).values_list(
         "kind", "status")) == {("annual", "submitted"), ("final", "due")}
+
+
+def test_demo_researcher_holds_a_draft_in_the_open_call():
+    from jumelage.calls.models import Participant
+
+    seed_demo()
+    seed_calls(today=TODAY)
+    app = Application.objects.get(call__title_fr=OPEN)
+    assert (app.status, app.created_by.email, app.reference) == (
+        "draft", "researcher@demo.jumelage.example", "JC26-D01")
+    assert sorted(app.participants.values_list("pole__code", "role", "status")) == [
+        ("clara", "lead", Participant.Status.INVITED),
+        ("oncopole", "lead", Participant.Status.CONFIRMED)]
+    assert app.created_by.has_perm("calls.change_application", app)

@@ -1,7 +1,8 @@
 """Demo joint calls, one in each state, so that a newcomer can see every screen:
 
 - a call for 2028 being prepared, approved by CLARA and waiting for the Oncopole's key;
-- a call open now, where the demo researcher holds a draft application;
+- a call open now, where the demo researcher holds a draft application (their side filled in,
+  the CLARA lead invited);
 - the 2026 call in review: the demo review exercise's ten projects are its applications, the
   reviewers of the exercise's pool have written some of their reviews;
 - the 2024 call decided by both poles, with awards, instalments and reports.
@@ -158,8 +159,45 @@ def _open(title: str, now: dt.datetime, poles: dict[str, Pole]) -> None:
     opens = (now - dt.timedelta(days=20)).replace(hour=8, minute=0, second=0, microsecond=0)
     # Closes at 23:59 in Paris, which is 17:59 or 18:59 in Montréal.
     closes = (now + dt.timedelta(days=45)).replace(hour=22, minute=59, second=0, microsecond=0)
-    _call(title, opens=opens, closes=closes, poles=poles, status=Call.Status.PUBLISHED,
-          clara_amount=300000, quebec_amount=450000)
+    call = _call(title, opens=opens, closes=closes, poles=poles, status=Call.Status.PUBLISHED,
+                 clara_amount=300000, quebec_amount=450000)
+    _researchers_draft(call, poles)
+
+
+def _researchers_draft(call: Call, poles: dict[str, Pole]) -> None:
+    """The demo researcher's draft in the open call: their own side filled in, the CLARA lead
+    invited and not answered yet, so that the steps and the invitation are there to try."""
+    from jumelage.accounts.models import User
+
+    researcher = User.objects.filter(email="researcher@demo.jumelage.example").select_related(
+        "person").first()
+    person = getattr(researcher, "person", None)
+    if person is None:
+        return
+    mine = next(iter(people_with_context([person.pk])), None)
+    partner = next((p for p in people_with_context(
+        Person.objects.filter(user__isnull=True, career_stage__in=SENIOR).values_list(
+            "pk", flat=True)[:200]) if side_of(p) == "clara" and p.email), None)
+    if mine is None or not mine.current_affiliations or partner is None:
+        return
+    app = Application.objects.create(
+        call=call, reference=f"JC{call.opens_at:%y}-D01", created_by=researcher, language="en",
+        title="Metabolic vulnerabilities of triple-negative breast cancer",
+        abstract=("Tumour metabolism profiled in two cohorts to find vulnerabilities of "
+                  "triple-negative breast cancer that existing drugs could target."),
+        keywords=["cancer metabolism", "breast cancer"], duration_months=24)
+    here = mine.current_affiliations[0]
+    Participant.objects.create(
+        application=app, person=mine, name=f"{mine.given_name} {mine.family_name}",
+        email=researcher.email, pole=poles["oncopole"], institution=here.institution,
+        team=here.team, role=Participant.Role.LEAD, status=Participant.Status.CONFIRMED)
+    there = partner.current_affiliations[0]
+    Participant.objects.create(
+        application=app, person=partner, name=f"{partner.given_name} {partner.family_name}",
+        email=partner.email, pole=poles["clara"], institution=there.institution,
+        role=Participant.Role.LEAD, status=Participant.Status.INVITED)
+    BudgetLine.objects.create(application=app, pole=poles["oncopole"], category="personnel",
+                              amount=Decimal("55000"))
 
 
 def _leads(item_people) -> dict[str, Person]:
