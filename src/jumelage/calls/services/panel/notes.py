@@ -1,0 +1,25 @@
+"""Panel notes on an application."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jumelage.calls.models import Application, PanelNote
+from jumelage.core import audit
+
+
+@transaction.atomic
+def add_panel_note(*, application: Application, text: str, actor) -> PanelNote:
+    if not actor.has_perm("calls.manage_call", application.call):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the note: an empty panel note is not kept.")]})
+    note = PanelNote.objects.create(application=application, author=actor, text=text)
+    audit.record(
+        actor=actor,
+        action="calls.panel_note.add",
+        obj=application,
+        changes={"panel_note": [None, note.pk]},
+    )
+    return note
