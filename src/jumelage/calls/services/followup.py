@@ -31,6 +31,7 @@ from jumelage.calls.models import (
 )
 from jumelage.calls.rules import is_applicant
 from jumelage.calls.services import notify
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 from jumelage.core.tasks import send_email
 from jumelage.observatory.engine.schema import normalize_doi
@@ -104,11 +105,6 @@ def report_schedule(*, starts_on: dt.date, months: int) -> list[tuple[str, dt.da
     return schedule
 
 
-def _require_manager(actor, application: Application) -> None:
-    if not actor.has_perm("calls.manage_call", application.call):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def create_awards(
     *, application: Application, starts_on: dt.date, actor, instalments: int = 2
@@ -117,7 +113,7 @@ def create_awards(
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
-    _require_manager(actor, application)
+    require_manager(actor, application.call)
     if application.outcome != Application.Outcome.FUNDED:
         raise ValidationError(
             _("Awards are made only for funded projects: %(reference)s is “%(outcome)s”.")
@@ -197,7 +193,7 @@ def record_payment(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
         .get(pk=instalment.pk)
     )
     award = instalment.award
-    _require_manager(actor, award.application)
+    require_manager(actor, award.application.call)
     if not is_site_admin(actor) and actor.pole_id != award.pole_id:
         raise PermissionDenied
     if instalment.paid_on is not None:
@@ -335,7 +331,7 @@ def accept_report(*, report: Report, actor) -> Report:
     report = (
         Report.objects.select_for_update().select_related("application__call").get(pk=report.pk)
     )
-    _require_manager(actor, report.application)
+    require_manager(actor, report.application.call)
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(
             _("Only a submitted report can be accepted; this one is “%(status)s”.")

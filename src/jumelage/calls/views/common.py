@@ -59,3 +59,11 @@ def try_service(form, action: Callable[[], object]) -> bool:
         show_errors(form, error)
         return False
     return True
+
+
+def private(response):
+    """A download of applicants' or reviewers' data: browsers neither sniff its type nor keep
+    it in a shared cache."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -28,7 +28,13 @@ from jumelage.calls.models import (
     Report,
 )
 from jumelage.calls.services import followup as services
-from jumelage.calls.views.common import application_for, call_for, show_errors, try_service
+from jumelage.calls.views.common import (
+    application_for,
+    call_for,
+    private,
+    show_errors,
+    try_service,
+)
 from jumelage.core.formatting import format_money
 
 
@@ -378,8 +384,7 @@ def export(request, pk: int, what: str, fmt: str):
             exports.to_xlsx(table, call=call), content_type=exports.CONTENT_TYPES[fmt]
         )
     response["Content-Disposition"] = content_disposition_header(True, name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 urlpatterns = [

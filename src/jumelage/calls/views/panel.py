@@ -19,7 +19,7 @@ from jumelage.calls.forms.panel import DecisionForm, PanelNoteForm, ScenarioForm
 from jumelage.calls.models import Application, Call, Decision, FundingScenario, Review
 from jumelage.calls.services import panel as services
 from jumelage.calls.services.review import counted_reviews
-from jumelage.calls.views.common import application_for, call_for, try_service
+from jumelage.calls.views.common import application_for, call_for, private, try_service
 from jumelage.core.formatting import babel_locale, format_money
 
 SCENARIOS_SHOWN = 5
@@ -299,10 +299,7 @@ def letter(request, pk: int):
         outcome_letter_pdf(application=application), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="{application.reference}-decision.pdf"'
-    # Private like the applicants' other PDFs: neither sniffed nor kept in a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 @login_required

@@ -13,6 +13,7 @@ from jumelage.calls.services.applications.common import (
     deadline_of,
     stale_draft,
 )
+from jumelage.calls.services.permissions import require_manager
 from jumelage.calls.services.review import item_of, sync_items
 from jumelage.core import audit
 from jumelage.core.formatting import format_datetime
@@ -30,8 +31,7 @@ def amend_application(
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
-    if not actor.has_perm("calls.manage_call", application.call):
-        raise PermissionDenied
+    require_manager(actor, application.call)
     if application.status != Application.Status.SUBMITTED:
         raise ValidationError(
             _(

@@ -5,7 +5,7 @@
 import functools
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Call
 from jumelage.calls.services import notify
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 from jumelage.core.formatting import format_datetime
 from jumelage.core.tasks import send_email
@@ -24,8 +25,7 @@ STAGE_FIELDS = ("stage", "status", "outcome", "submitted_at", "eligibility")
 def _intents(*, call: Call, applications: list[Application], actor) -> list[Application]:
     """The submitted letters of intent among `applications`, locked; refuses the whole list
     when one is not a submitted letter of intent of this call still waiting for an answer."""
-    if not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
+    require_manager(actor, call)
     if not call.two_stage:
         raise ValidationError(
             _("%(call)s is not a two-stage call: it takes no letters of intent.")

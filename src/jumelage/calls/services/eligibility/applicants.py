@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 
 from jumelage.calls.models import Application, Call
 from jumelage.calls.services import notify
-from jumelage.calls.services.eligibility.outcome import _require_manager
 from jumelage.calls.services.eligibility.reasons import eligibility_reasons
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 from jumelage.core.tasks import send_email
 
@@ -59,7 +59,7 @@ def _has_application_url() -> bool:
 def notify_eligibility(*, call: Call, actor, site_url: str = "") -> int:
     """Email the applicants of each checked application the outcome (with the reasons of the
     rules it failed), once per application. Returns how many applications were notified."""
-    _require_manager(actor, call)
+    require_manager(actor, call)
     site_url = site_url or notify.site_url()
     now = timezone.now()
     pending = list(

@@ -1,25 +1,21 @@
 """The eligibility of each application: set from the checks (`run_eligibility`) or by staff
 with a justification (`override_eligibility`); the review exercise follows it."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Call
 from jumelage.calls.services.eligibility.rules import check_eligibility
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
-
-
-def _require_manager(actor, call: Call) -> None:
-    if actor is None or not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def run_eligibility(*, call: Call, actor) -> dict[str, int]:
     """Check every submitted application of the call and set its eligibility, unless staff
     overrode it. Returns how many are eligible and not eligible."""
-    _require_manager(actor, call)
+    require_manager(actor, call)
     counts = {Application.Eligibility.ELIGIBLE: 0, Application.Eligibility.INELIGIBLE: 0}
     changed = False
     for application in (
@@ -61,7 +57,7 @@ def override_eligibility(
     *, application: Application, eligible: bool, justification: str, actor
 ) -> Application:
     """Staff set the outcome themselves; the justification is kept in the audit log."""
-    _require_manager(actor, application.call)
+    require_manager(actor, application.call)
     justification = (justification or "").strip()
     if not justification:
         raise ValidationError(

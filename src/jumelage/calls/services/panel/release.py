@@ -2,13 +2,14 @@
 letter (the mailing task, `send_outcome`, is defined in the package's `__init__` so that the
 task path stored with queued tasks stays `jumelage.calls.services.panel.send_outcome`)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Call
 from jumelage.calls.services.panel.ranked_table import panel_applications
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 
 
@@ -24,8 +25,7 @@ def release_decisions(*, call: Call, actor) -> int:
     poles: applicants are told by email (the letter attached) and see the outcome page.
     Returns the number of applications released now."""
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
+    require_manager(actor, call)
     applications = list(panel_applications(call).order_by("reference"))
     if not applications:
         raise ValidationError(_("No application awaits a decision in this call."))

@@ -3,13 +3,14 @@ arithmetic) and the one adopted as the call's recommendation."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jumelage.calls.engine import selection as selection_engine
 from jumelage.calls.models import Call, FundingScenario
 from jumelage.calls.services.panel.ranked_table import CENT, ranking
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 
 OPTIMAL_TIME_LIMIT_S = 10.0
@@ -19,8 +20,7 @@ OPTIMAL_TIME_LIMIT_S = 10.0
 def compute_scenario(*, call: Call, method: str, keep_rank_order: bool, actor) -> FundingScenario:
     """Compute a funding scenario over the ranked applications (those with a review) and keep
     it: the funding line down the ranking, or CP-SAT's optimal selection."""
-    if not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
+    require_manager(actor, call)
     if method not in FundingScenario.Method.values:
         raise ValidationError(
             {
@@ -84,8 +84,7 @@ def compute_scenario(*, call: Call, method: str, keep_rank_order: bool, actor) -
 def adopt_scenario(*, scenario: FundingScenario, actor) -> FundingScenario:
     """Make the scenario the call's recommendation; the one adopted before is dropped."""
     call = Call.objects.select_for_update().get(pk=scenario.call_id)
-    if not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
+    require_manager(actor, call)
     previous = list(
         call.scenarios.filter(adopted=True).exclude(pk=scenario.pk).values_list("pk", flat=True)
     )

@@ -2,10 +2,10 @@
 application (`sync_items`); assignments the conflict rules now forbid are dropped."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from jumelage.calls.models import Application, Call, Participant, Review
+from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 from jumelage.matching.models import (
     ALL_CONFLICT_RULES,
@@ -58,11 +58,6 @@ def ensure_exercise(*, call: Call, actor=None) -> ReviewExercise:
     return exercise
 
 
-def _require_manager(actor, call: Call) -> None:
-    if actor is None or not actor.has_perm("calls.manage_call", call):
-        raise PermissionDenied
-
-
 def item_of(application: Application) -> ReviewItem | None:
     return (
         ReviewItem.objects.select_related("exercise")
@@ -95,7 +90,7 @@ def sync_items(*, call: Call, actor) -> int:
     the consortium's people, teams and institutions, from which conflicts are computed);
     items of applications no longer eligible go, with their assignments. Returns the number
     of items."""
-    _require_manager(actor, call)
+    require_manager(actor, call)
     exercise = ensure_exercise(call=call, actor=actor)
     app_type = _content_type(Application)
     eligible = list(

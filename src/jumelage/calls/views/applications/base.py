@@ -66,12 +66,9 @@ def deadline_context(application: Application) -> dict:
 
 def private_pdf(handle, filename: str) -> FileResponse:
     """A private PDF as a download that browsers neither sniff nor cache."""
-    response = FileResponse(
+    return common.private(FileResponse(
         handle, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    ))
 
 
 def with_version(form, version: int):
