@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
+from jumelage.core.spreadsheets import CONTENT_TYPES
 from jumelage.observatory import exports, report_selectors
 from jumelage.observatory.engine import networks
 from jumelage.observatory.report_selectors import StoreUnavailable
@@ -76,7 +77,7 @@ def export(request, table: str, fmt: str):
         content = exports.to_xlsx(built, sentence=exports.scope_sentence(
             scope=scope, report=result, names=names), notice=exports.synthetic_notice(
             synthetic=data.synthetic, report=result, works=data.works_in_scope))
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         True, exports.filename(scope=scope, table=table, fmt=fmt))
     return response

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jumelage.core.formatting import format_number
+from jumelage.core.spreadsheets import csv_cell, sheet_title
 from jumelage.observatory.engine.indicators import Report, Scope
 from jumelage.observatory.forms import DOC_TYPE_NAMES, SIDE_NAMES
 from jumelage.observatory.report_selectors import SyntheticCounts, WorkRow
@@ -23,10 +24,6 @@ from jumelage.observatory.report_selectors import SyntheticCounts, WorkRow
 # Kinds of column: how a value is shown and typed. "percent" values are fractions (0.6).
 TEXT, INTEGER, DECIMAL, PERCENT, URL = "text", "integer", "decimal", "percent", "url"
 FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @dataclass(frozen=True)
@@ -241,25 +238,13 @@ def works_table(rows: list[WorkRow], scope: Scope, names: Names) -> Table:
 # --- files -------------------------------------------------------------------------------------
 
 # Text that a spreadsheet would run as a formula (titles and names come from the sources).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if kind in (TEXT, URL) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the accents."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(value, column.kind)
+        writer.writerow([csv_cell(value, is_text=column.kind in (TEXT, URL))
                          for value, column in zip(row, table.columns, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -272,7 +257,7 @@ def to_xlsx(table: Table, *, sentence: str, notice: str = "") -> bytes:
     any)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _sheet_title(table.title)
+    sheet.title = sheet_title(table.title)
     sheet.append([column.label for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -288,17 +273,10 @@ def to_xlsx(table: Table, *, sentence: str, notice: str = "") -> bytes:
             if kind == URL and value:
                 cell.hyperlink = value
     sheet.freeze_panes = "A2"
-    about = book.create_sheet(_sheet_title(_("Scope")))
+    about = book.create_sheet(sheet_title(_("Scope")))
     about.append([sentence])
     if notice:
         about.append([notice])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _sheet_title(text: str) -> str:
-    """Excel's rules: at most 31 characters, none of : \\ / ? * [ ]."""
-    for char in ":\\/?*[]":
-        text = text.replace(char, " ")
-    return text[:31]

@@ -22,7 +22,6 @@ from jumelage.calls.exports.applications import applications_table
 from jumelage.calls.exports.common import (
     CENT,
     CHUNK,
-    CONTENT_TYPES,
     DECIMAL,
     FORMATS,
     INTEGER,
@@ -30,31 +29,19 @@ from jumelage.calls.exports.common import (
     WHATS,
     Column,
     Table,
-    _conflicted,
-    _envelopes,
-    _exported,
-    _iter_chunks,
-    _leads,
-    _mean,
-    _requested,
-    _reviews_prefetch,
-    _side_label,
     filename,
     pseudonym,
     weighted_score,
 )
 from jumelage.calls.exports.decisions import decisions_table
 from jumelage.calls.exports.files import (
-    FORMULA_STARTS,
     XLSX_FORMATS,
-    _csv_cell,
-    _Line,
-    _sheet_title,
     iter_csv,
     to_xlsx,
 )
 from jumelage.calls.exports.reviews import reviews_table
 from jumelage.calls.models import Call
+from jumelage.core.spreadsheets import CONTENT_TYPES
 
 __all__ = [
     "BUILDERS",
@@ -63,25 +50,12 @@ __all__ = [
     "CONTENT_TYPES",
     "DECIMAL",
     "FORMATS",
-    "FORMULA_STARTS",
     "INTEGER",
     "TEXT",
     "WHATS",
     "XLSX_FORMATS",
     "Column",
     "Table",
-    "_Line",
-    "_conflicted",
-    "_csv_cell",
-    "_envelopes",
-    "_exported",
-    "_iter_chunks",
-    "_leads",
-    "_mean",
-    "_requested",
-    "_reviews_prefetch",
-    "_sheet_title",
-    "_side_label",
     "anonymised_table",
     "applications_table",
     "build",

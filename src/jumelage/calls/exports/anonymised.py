@@ -17,12 +17,12 @@ from jumelage.calls.exports.common import (
     _iter_chunks,
     _leads,
     _mean,
-    _requested,
     _reviews_prefetch,
     pseudonym,
     weighted_score,
 )
 from jumelage.calls.models import Award, BudgetLine, Call, Participant
+from jumelage.calls.services.applications.budget import side_totals
 
 
 def anonymised_table(call: Call) -> Table:
@@ -69,7 +69,7 @@ def anonymised_table(call: Call) -> Table:
 
     def named_order():
         for application in _iter_chunks(queryset):
-            leads, requested = _leads(application), _requested(application)
+            leads, requested = _leads(application), side_totals(application)
             awarded = {award.pole_id: award.amount for award in application.awards.all()}
             participants = application.participants.all()
             codes = {e.pole_id: e.pole.code for e in envelopes}

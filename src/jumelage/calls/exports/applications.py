@@ -14,10 +14,10 @@ from jumelage.calls.exports.common import (
     _exported,
     _iter_chunks,
     _leads,
-    _requested,
     _side_label,
 )
 from jumelage.calls.models import BudgetLine, Call, Participant
+from jumelage.calls.services.applications.budget import side_totals
 
 
 def applications_table(call: Call) -> Table:
@@ -54,7 +54,7 @@ def applications_table(call: Call) -> Table:
 
     def rows():
         for application in _iter_chunks(queryset):
-            leads, requested = _leads(application), _requested(application)
+            leads, requested = _leads(application), side_totals(application)
             row = [
                 application.reference,
                 application.title,

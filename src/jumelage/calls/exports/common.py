@@ -17,10 +17,6 @@ from jumelage.calls.models import Application, Call, Envelope, Participant, Revi
 TEXT, INTEGER, DECIMAL = "text", "integer", "decimal"
 WHATS = ("applications", "reviews", "decisions", "anonymised")
 FORMATS = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 CHUNK = 500  # applications read at a time (with their prefetched rows)
 CENT = Decimal("0.01")
 
@@ -111,13 +107,6 @@ def weighted_score(review: Review, weights: dict[int, Decimal]) -> Decimal | Non
 
 def _mean(values: list[Decimal]) -> Decimal | None:
     return (sum(values) / len(values)).quantize(CENT) if values else None
-
-
-def _requested(application: Application) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = {}
-    for line in application.budget_lines.all():
-        totals[line.pole_id] = totals.get(line.pole_id, Decimal(0)) + line.amount
-    return totals
 
 
 def _leads(application: Application) -> dict[int, Participant]:

@@ -12,20 +12,10 @@ from openpyxl.styles import Font
 
 from jumelage.calls.exports.common import DECIMAL, INTEGER, TEXT, Table
 from jumelage.calls.models import Call
+from jumelage.core.spreadsheets import csv_cell, sheet_title
+
 
 # Text that a spreadsheet would run as a formula (titles and comments come from people).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if kind == TEXT and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 class _Line:
     """A file-like object whose write() hands back what it was given (for csv.writer)."""
 
@@ -41,7 +31,7 @@ def iter_csv(table: Table) -> Iterator[bytes]:
     for row in table.rows:
         yield writer.writerow(
             [
-                _csv_cell(value, column.kind)
+                csv_cell(value, is_text=column.kind == TEXT)
                 for value, column in zip(row, table.columns, strict=True)
             ]
         ).encode()
@@ -53,7 +43,7 @@ XLSX_FORMATS = {INTEGER: "0", DECIMAL: "#,##0.00"}
 def to_xlsx(table: Table, *, call: Call) -> bytes:
     """One sheet with the table, one saying what it holds."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(table.title))
+    sheet = book.create_sheet(sheet_title(table.title))
     sheet.freeze_panes = "A2"
     header = []
     for column in table.columns:
@@ -76,7 +66,7 @@ def to_xlsx(table: Table, *, call: Call) -> bytes:
             else:
                 cells.append(value)
         sheet.append(cells)
-    about = book.create_sheet(_sheet_title(_("About")))
+    about = book.create_sheet(sheet_title(_("About")))
     about.append([_("Call: %(title)s") % {"title": call.title}])
     about.append([_("Exported on %(date)s") % {"date": timezone.localdate().isoformat()}])
     for line in table.about:
@@ -84,10 +74,3 @@ def to_xlsx(table: Table, *, call: Call) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _sheet_title(text: str) -> str:
-    """Excel's rules: at most 31 characters, none of : \\ / ? * [ ]."""
-    for char in ":\\/?*[]":
-        text = text.replace(char, " ")
-    return text[:31]

@@ -23,7 +23,6 @@ from jumelage.calls.models import (
     Application,
     Award,
     BudgetCategory,
-    BudgetLine,
     Instalment,
     Participant,
     Report,
@@ -31,6 +30,7 @@ from jumelage.calls.models import (
 )
 from jumelage.calls.rules import is_applicant
 from jumelage.calls.services import notify
+from jumelage.calls.services.applications.budget import side_totals
 from jumelage.calls.services.permissions import require_manager
 from jumelage.core import audit
 from jumelage.core.tasks import send_email
@@ -72,16 +72,6 @@ def sides(application: Application) -> list:
         .order_by("pole__code")
     )
     return [lead.pole for lead in leads]
-
-
-def requested_by_side(application: Application) -> dict[int, Decimal]:
-    """{pole id: total of that side's budget lines}."""
-    totals: dict[int, Decimal] = {}
-    for pole_id, amount in BudgetLine.objects.filter(application=application).values_list(
-        "pole_id", "amount"
-    ):
-        totals[pole_id] = totals.get(pole_id, Decimal(0)) + amount
-    return totals
 
 
 def split_instalments(amount: Decimal, count: int) -> list[Decimal]:
@@ -141,7 +131,7 @@ def create_awards(
             }
         )
     ends_on = add_months(starts_on, months)
-    requested = requested_by_side(application)
+    requested = side_totals(application)
     awards = []
     for pole in sides(application):
         award = Award.objects.create(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jumelage.calls.models import Application, Call, EligibilityCheck, Participant
 from jumelage.calls.services.applications import count_words
+from jumelage.calls.services.applications.budget import side_totals
 from jumelage.directory.models import Affiliation, Institution, Person
 
 RULES = (
@@ -166,9 +167,7 @@ def _word_limits(application: Application, call: Call) -> tuple[bool, dict]:
 
 
 def _budget_caps(application: Application, call: Call) -> tuple[bool, dict]:
-    totals: dict[int, Decimal] = {}
-    for line in application.budget_lines.all():
-        totals[line.pole_id] = totals.get(line.pole_id, Decimal("0")) + line.amount
+    totals = side_totals(application)
     sides = [
         {
             "pole": e.pole.short_name,

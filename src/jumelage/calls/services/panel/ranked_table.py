@@ -17,6 +17,7 @@ from jumelage.calls.models import (
     Review,
     ReviewScore,
 )
+from jumelage.calls.services.applications.budget import side_totals
 
 CENT = Decimal("0.01")
 
@@ -70,9 +71,7 @@ def _submitted_reviews():
 def _sides(application: Application, envelopes: dict[int, Envelope]) -> list[Side]:
     """The funding poles of the application: those of the call that hold its lead or a budget
     line, each with the total requested (in the call's envelope order)."""
-    totals: dict[int, Decimal] = {}
-    for line in application.budget_lines.all():
-        totals[line.pole_id] = totals.get(line.pole_id, Decimal("0.00")) + line.amount
+    totals = side_totals(application)
     for lead in application.participants.all():
         if lead.role == Participant.Role.LEAD and lead.pole_id is not None:
             totals.setdefault(lead.pole_id, Decimal("0.00"))
