@@ -30,6 +30,7 @@ from jumelage.api.schemas import (
 )
 from jumelage.calls.models import Application, Envelope, Participant, Review
 from jumelage.calls.rules import is_applicant
+from jumelage.calls.services.review import review_state
 from jumelage.matching.models import Assignment, DeclaredConflict
 
 router = Router(tags=["applications"], auth=session_auth)
@@ -194,17 +195,6 @@ def application_detail(request, application_id: int):
     )
 
 
-def _review_status(review: Review | None) -> str:
-    """submitted, draft (something saved) or missing (nothing yet), as on the pages."""
-    if review is None:
-        return "missing"
-    if review.status == Review.Status.SUBMITTED:
-        return "submitted"
-    if review.comments_for_applicants or review.confidential_comments or review.n_scores:
-        return "draft"
-    return "missing"
-
-
 @router.get("/reviews/mine", response=list[AssignmentOut], url_name="my_reviews")
 @paginate(Pagination, page_size=50)
 def my_reviews(request):
@@ -236,7 +226,7 @@ def my_reviews(request):
             reference=a.reference,
             title=a.title,
             call=CallRef(id=a.call_id, title_fr=a.call.title_fr, title_en=a.call.title_en),
-            review_status=_review_status(reviews.get(a.pk)),
+            review_status=review_state(reviews.get(a.pk)),
         )
         for a in applications
     ]

@@ -8,13 +8,14 @@ from jumelage.accounts.rules import is_pole_staff, is_pole_staff_of, is_site_adm
 @rules.predicate
 def is_exercise_manager(user, exercise) -> bool:
     """Staff of the pole that manages the exercise; of either pole when it names none; for a
-    joint call's exercise, whoever manages the call (the staff of its funding poles)."""
+    owner that names a `review_manager_permission` (a joint call), whoever has it on the owner."""
     if exercise is None:
         return False
     owner = exercise.owner if exercise.content_type_id else None
-    if owner is not None and owner._meta.label == "calls.Call":
-        # A joint call's exercise: the staff of the poles that fund the call, nobody else.
-        return bool(user.has_perm("calls.manage_call", owner))
+    permission = getattr(owner, "review_manager_permission", None)
+    if permission is not None:
+        # The owner (a joint call, say) names who manages its review: nobody else does.
+        return bool(user.has_perm(permission, owner))
     if exercise.pole_id is None:
         return bool(is_pole_staff(user))
     return bool(is_pole_staff_of(user, exercise))

@@ -4,6 +4,7 @@ from django.utils import translation
 
 from jumelage.calls.documents import render_pdf
 from jumelage.calls.models import BudgetCategory, Receipt
+from jumelage.calls.zones import MONTREAL, PARIS
 from jumelage.core.formatting import format_datetime, format_money
 
 
@@ -34,8 +35,8 @@ def receipt_context(*, receipt: Receipt) -> dict:
         "application": application,
         "call": call,
         "submitted_utc": format_datetime(receipt.submitted_at, time_zone="UTC"),
-        "submitted_paris": format_datetime(receipt.submitted_at, time_zone="Europe/Paris"),
-        "submitted_montreal": format_datetime(receipt.submitted_at, time_zone="America/Toronto"),
+        "submitted_paris": format_datetime(receipt.submitted_at, time_zone=PARIS),
+        "submitted_montreal": format_datetime(receipt.submitted_at, time_zone=MONTREAL),
         "participants": list(application.participants.select_related("pole", "institution")),
         "sides": sides,
         "attachments": list(application.attachments.all()),

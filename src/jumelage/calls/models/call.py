@@ -112,6 +112,9 @@ class Call(models.Model):
                 violation_error_message=_("The highest score must be above the lowest score.")),
         ]
 
+    # Who manages the call's review exercise on the matching pages (jumelage.matching.rules).
+    review_manager_permission = "calls.manage_call"
+
     title = Localized("title")
     summary = Localized("summary")
     description = Localized("description")

@@ -12,12 +12,11 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from jumelage.calls.zones import MONTREAL, PARIS
 from jumelage.core import formatting
 
 register = template.Library()
 
-PARIS = "Europe/Paris"
-MONTREAL = "America/Toronto"
 
 # The city people read for a pole's time zone ("Montréal" for Eastern time in Québec).
 CITIES = {PARIS: "Paris", MONTREAL: "Montréal", "America/Montreal": "Montréal"}

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from jumelage.calls.models import Application, Call
+from jumelage.core.formatting import format_money
 
 
 def call_for(request, pk: int, perm: str = "calls.manage_call", *, queryset=None) -> Call:
@@ -67,3 +68,9 @@ def private(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def money(amount, currency: str) -> str:
+    """Euros and Canadian dollars stand together on a call's pages, so each amount names its
+    currency unmistakably ("€", "CA$"); empty for None."""
+    return "" if amount is None else format_money(amount, currency, both_currencies=True)

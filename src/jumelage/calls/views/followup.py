@@ -31,11 +31,11 @@ from jumelage.calls.services import followup as services
 from jumelage.calls.views.common import (
     application_for,
     call_for,
+    money,
     private,
     show_errors,
     try_service,
 )
-from jumelage.core.formatting import format_money
 
 
 def _report_status(report: Report, today) -> str:
@@ -45,25 +45,20 @@ def _report_status(report: Report, today) -> str:
     return report.status
 
 
-def _money(amount, currency: str) -> str:
-    """Euros and Canadian dollars stand together on these pages: "$CA", "CA$"."""
-    return "" if amount is None else format_money(amount, currency, both_currencies=True)
-
-
 def _award_rows(awards) -> list[dict]:
     rows = []
     for award in awards:
         instalments = list(award.instalments.all())
         for instalment in instalments:
-            instalment.amount_text = _money(instalment.amount, award.currency)
+            instalment.amount_text = money(instalment.amount, award.currency)
         paid = [i for i in instalments if i.paid_on is not None]
         rows.append(
             {
                 "award": award,
                 "instalments": instalments,
                 "paid": len(paid),
-                "amount_text": _money(award.amount, award.currency),
-                "paid_text": _money(sum((i.amount for i in paid), Decimal(0)), award.currency),
+                "amount_text": money(award.amount, award.currency),
+                "paid_text": money(sum((i.amount for i in paid), Decimal(0)), award.currency),
                 "next": next((i for i in instalments if i.paid_on is None), None),
             }
         )
@@ -250,17 +245,17 @@ def _budget_against_spending(application: Application, report: Report, awards) -
             for category in BudgetCategory
         ]
         for row in rows:
-            row["budget_text"] = _money(row["budget"], award.currency)
-            row["spent_text"] = _money(row["spent"], award.currency)
+            row["budget_text"] = money(row["budget"], award.currency)
+            row["spent_text"] = money(row["spent"], award.currency)
         sides.append(
             {
                 "award": award,
                 "rows": rows,
-                "amount_text": _money(award.amount, award.currency),
-                "budget_text": _money(
+                "amount_text": money(award.amount, award.currency),
+                "budget_text": money(
                     sum((r["budget"] or 0 for r in rows), Decimal(0)), award.currency
                 ),
-                "spent_text": _money(
+                "spent_text": money(
                     sum((r["spent"] or 0 for r in rows), Decimal(0)), award.currency
                 ),
             }

@@ -19,15 +19,10 @@ from jumelage.calls.forms.panel import DecisionForm, PanelNoteForm, ScenarioForm
 from jumelage.calls.models import Application, Call, Decision, FundingScenario, Review
 from jumelage.calls.services import panel as services
 from jumelage.calls.services.review import counted_reviews
-from jumelage.calls.views.common import application_for, call_for, private, try_service
-from jumelage.core.formatting import babel_locale, format_money
+from jumelage.calls.views.common import application_for, call_for, money, private, try_service
+from jumelage.core.formatting import babel_locale
 
 SCENARIOS_SHOWN = 5
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    # Euros and Canadian dollars side by side: symbols that cannot be confused.
-    return format_money(amount, currency, both_currencies=True)
 
 
 def _number(value: Decimal | None) -> str:
@@ -43,9 +38,9 @@ def _decorate(rows: list[services.RankedRow]) -> list[services.RankedRow]:
         row.mean_text, row.spread_text = _number(row.mean), _number(row.spread)
         row.criterion_texts = [_number(mean) for _criterion, mean in row.criterion_means]
         row.requested_text = [
-            (side.pole, _money(side.amount, side.currency)) for side in row.requested
+            (side.pole, money(side.amount, side.currency)) for side in row.requested
         ]
-        row.consolidated_text = _money(row.consolidated, row.consolidation_currency)
+        row.consolidated_text = money(row.consolidated, row.consolidation_currency)
     return rows
 
 
@@ -60,9 +55,9 @@ def _scenario_rows(call: Call, rows: list[services.RankedRow]) -> list[dict]:
             usage.append(
                 {
                     "pole": envelope.pole,
-                    "spent": _money(spent, envelope.currency),
-                    "envelope": _money(envelope.amount, envelope.currency),
-                    "left": _money(envelope.amount - spent, envelope.currency),
+                    "spent": money(spent, envelope.currency),
+                    "envelope": money(envelope.amount, envelope.currency),
+                    "left": money(envelope.amount - spent, envelope.currency),
                 }
             )
         result.append(
@@ -264,9 +259,9 @@ def decisions(request, pk: int):
     envelopes = [
         {
             "pole": use.pole,
-            "envelope": _money(use.envelope, use.currency),
-            "committed": _money(use.committed, use.currency),
-            "remaining": _money(use.remaining, use.currency),
+            "envelope": money(use.envelope, use.currency),
+            "committed": money(use.committed, use.currency),
+            "remaining": money(use.remaining, use.currency),
         }
         for use in services.envelope_use(call)
     ]
@@ -316,7 +311,7 @@ def outcome(request, pk: int):
             "released": released,
             "staff": staff,
             "sides": [
-                (side, _money(side.amount, side.currency))
+                (side, money(side.amount, side.currency))
                 for side in services.outcome_sides(application)
             ]
             if visible

@@ -23,6 +23,7 @@ from jumelage.calls.forms.setup import CallForm, EnvelopeRows, criterion_formset
 from jumelage.calls.models import Application, Call, DocumentKind, Envelope
 from jumelage.calls.services.setup import approval_fingerprint
 from jumelage.calls.views.common import call_for, show_errors
+from jumelage.calls.zones import PARIS
 from jumelage.core.formatting import babel_locale, format_money
 from jumelage.directory.models import Person
 
@@ -159,7 +160,7 @@ def _render_form(request, *, call, form, envelopes, criteria, approvals=()):
 
 def _time_zone_of(user) -> str:
     pole = getattr(user, "pole", None)
-    return getattr(pole, "time_zone", None) or "Europe/Paris"
+    return getattr(pole, "time_zone", None) or PARIS
 
 
 @login_required

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jumelage.calls.models import Call, DocumentKind
 from jumelage.calls.services.setup import EDITABLE
+from jumelage.calls.zones import MONTREAL, PARIS
 from jumelage.core.formatting import format_datetime
 from jumelage.directory.models import Person, Pole, Theme
 
-TIME_ZONES = (("Europe/Paris", _("Paris time")), ("America/Toronto", _("Montréal time")))
+TIME_ZONES = ((PARIS, _("Paris time")), (MONTREAL, _("Montréal time")))
 ZONED_FIELDS = ("opens_at", "closes_at", "intent_closes_at")
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -76,7 +77,7 @@ class CallForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 8}),
         }
 
-    def __init__(self, *args, time_zone: str = "Europe/Paris", **kwargs):
+    def __init__(self, *args, time_zone: str = PARIS, **kwargs):
         super().__init__(*args, **kwargs)
         currencies = sorted(
             set(Pole.objects.values_list("currency", flat=True))

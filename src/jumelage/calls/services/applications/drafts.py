@@ -3,7 +3,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jumelage.calls.models import Application, Call, Participant
@@ -18,6 +18,7 @@ from jumelage.calls.services.applications.common import (
 )
 from jumelage.core import audit
 from jumelage.core.formatting import format_datetime
+from jumelage.core.i18n import current_content_language
 
 
 @transaction.atomic
@@ -53,9 +54,7 @@ def start_application(*, call: Call, actor) -> Application:
         reference=f"{prefix}{number:03d}",
         created_by=actor,
         stage=Application.Stage.INTENT if call.two_stage else Application.Stage.FULL,
-        language=(translation.get_language() or "fr")[:2]
-        if (translation.get_language() or "fr")[:2] in ("fr", "en")
-        else "fr",
+        language=current_content_language(),
     )
     audit.record(
         actor=actor,

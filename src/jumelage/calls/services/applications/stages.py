@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jumelage.calls.models import Application, Call
 from jumelage.calls.services import notify
 from jumelage.calls.services.permissions import require_manager
+from jumelage.calls.zones import MONTREAL, PARIS
 from jumelage.core import audit
 from jumelage.core.formatting import format_datetime
 from jumelage.core.tasks import send_email
@@ -70,10 +71,10 @@ def _send(application_id: int, template: str, site_url: str) -> None:
                 "call": application.call,
                 "closes": format_datetime(application.call.closes_at, time_zone="UTC"),
                 "closes_paris": format_datetime(
-                    application.call.closes_at, time_zone="Europe/Paris"
+                    application.call.closes_at, time_zone=PARIS
                 ),
                 "closes_montreal": format_datetime(
-                    application.call.closes_at, time_zone="America/Toronto"
+                    application.call.closes_at, time_zone=MONTREAL
                 ),
                 "link": site_url + reverse("calls:application", args=[application.pk]),
             }

@@ -32,9 +32,7 @@ def _send_outcome(application_id: int, site_url: str) -> None:
                 "eligible": eligible,
                 "reasons": [] if eligible else failed,
                 "overridden": application.eligibility_overridden,
-                "link": site_url + reverse("calls:application", args=[application.pk])
-                if _has_application_url()
-                else "",
+                "link": site_url + reverse("calls:application", args=[application.pk]),
             }
             subject = " ".join(
                 render_to_string("calls/email/eligibility_outcome_subject.txt", context).split()
@@ -43,16 +41,6 @@ def _send_outcome(application_id: int, site_url: str) -> None:
         send_email.enqueue(
             subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]
         )
-
-
-def _has_application_url() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("calls:application", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 @transaction.atomic

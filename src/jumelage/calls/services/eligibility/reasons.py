@@ -4,13 +4,13 @@ staff, the applicants' emails and the application page."""
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jumelage.calls.models import Application, DocumentKind, EligibilityCheck
 from jumelage.calls.services.eligibility.rules import RULES
 from jumelage.core.formatting import format_money, format_number
+from jumelage.core.i18n import current_content_language
 from jumelage.directory.models import Person
 
 RULE_NAMES = {
@@ -24,13 +24,9 @@ RULE_NAMES = {
 }
 
 
-def _language() -> str:
-    return (translation.get_language() or "fr")[:2]
-
-
 def _name(names: dict) -> str:
     """A name stored in both languages ({"fr": ..., "en": ...}), in the reader's."""
-    return names.get(_language()) or names.get("fr") or names.get("en") or ""
+    return names.get(current_content_language()) or names.get("fr") or names.get("en") or ""
 
 
 def _names(values: Iterable[str]) -> str:
@@ -39,7 +35,7 @@ def _names(values: Iterable[str]) -> str:
 
 def _parts(values: Iterable[str]) -> str:
     """Parts of a list joined by semicolons, with the no-break space French wants."""
-    return ("\u00a0; " if _language() == "fr" else "; ").join(values)
+    return ("\u00a0; " if current_content_language() == "fr" else "; ").join(values)
 
 
 def _career_stage(code: str) -> str:

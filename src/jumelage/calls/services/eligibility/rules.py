@@ -15,16 +15,6 @@ from jumelage.calls.services.applications import count_words
 from jumelage.calls.services.applications.budget import side_totals
 from jumelage.directory.models import Affiliation, Institution, Person
 
-RULES = (
-    "lead_per_pole",
-    "lead_position",
-    "third_country_unfunded",
-    "required_documents",
-    "word_limits",
-    "budget_caps",
-    "duration",
-)
-
 
 def _funding_poles(call: Call) -> list:
     return [e.pole for e in call.envelopes.all()]
@@ -196,6 +186,7 @@ CHECKS = {
     "budget_caps": _budget_caps,
     "duration": _duration,
 }
+RULES = tuple(CHECKS)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from jumelage.calls.services.review.reminders import (
     REVIEWING,
     send_review_reminders,
 )
-from jumelage.calls.services.review.reviews import REVIEW_FIELDS, save_review
+from jumelage.calls.services.review.reviews import REVIEW_FIELDS, review_state, save_review
 
 __all__ = [
     "REMINDER_INTERVAL",
@@ -32,6 +32,7 @@ __all__ = [
     "ensure_exercise",
     "exercise_of",
     "item_of",
+    "review_state",
     "save_review",
     "send_review_reminders",
     "sync_items",

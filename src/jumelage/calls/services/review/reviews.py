@@ -123,3 +123,19 @@ def save_review(
         changes=changes,
     )
     return review
+
+
+def review_state(review: Review | None) -> str:
+    """submitted, draft (something saved: a comment, or a score counted in `n_scores` when the
+    query annotates it) or missing (nothing yet)."""
+    if review is None:
+        return "missing"
+    if review.status == Review.Status.SUBMITTED:
+        return "submitted"
+    if (
+        review.comments_for_applicants
+        or review.confidential_comments
+        or getattr(review, "n_scores", 0)
+    ):
+        return "draft"
+    return "missing"

@@ -11,6 +11,7 @@ from jumelage.calls.models import Application
 from jumelage.calls.services import applications as services
 from jumelage.calls.services.applications import STEP_NAMES, STEPS
 from jumelage.calls.views import common
+from jumelage.calls.zones import MONTREAL, PARIS
 from jumelage.core.formatting import format_datetime
 
 DRAFT_LABELS = {name: ProjectForm.base_fields[name].label for name in services.DRAFT_FIELDS}
@@ -59,8 +60,8 @@ def deadline_context(application: Application) -> dict:
         "deadline": deadline,
         "closed": timezone.now() >= deadline,
         "deadline_utc": format_datetime(deadline, time_zone="UTC"),
-        "deadline_paris": format_datetime(deadline, time_zone="Europe/Paris"),
-        "deadline_montreal": format_datetime(deadline, time_zone="America/Toronto"),
+        "deadline_paris": format_datetime(deadline, time_zone=PARIS),
+        "deadline_montreal": format_datetime(deadline, time_zone=MONTREAL),
     }
 
 

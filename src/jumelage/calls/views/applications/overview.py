@@ -4,23 +4,22 @@ own applications and invitations, the overview and the answer to an invitation."
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from jumelage.calls.models import Application, Call, Participant
+from jumelage.calls.models import Application, Participant
 from jumelage.calls.services import applications as services
 from jumelage.calls.services.eligibility import eligibility_reasons
 from jumelage.calls.views.applications.base import application_for, deadline_context, steps_of
+from jumelage.calls.views.common import call_for
 
 
 @login_required
 def apply(request, call_pk: int):
     """GET: confirm starting an application; POST: start it and go to its first step."""
-    call = get_object_or_404(Call, pk=call_pk)
-    if not request.user.has_perm("calls.view_call", call):
-        raise PermissionDenied
+    call = call_for(request, call_pk, "calls.view_call")
     errors = []
     if request.method == "POST":
         try:
@@ -91,6 +90,7 @@ def application_detail(request, pk: int):
         sides.append(
             {"envelope": envelope, "lines": mine, "total": sum((line.amount for line in mine), 0)}
         )
+    can_see_outcome = user.has_perm("calls.view_outcome", application)
     return render(
         request,
         "calls/application_detail.html",
@@ -98,7 +98,7 @@ def application_detail(request, pk: int):
             "application": application,
             "call": application.call,
             "can_change": can_change,
-            "can_see_receipts": user.has_perm("calls.view_outcome", application),
+            "can_see_receipts": can_see_outcome,
             "participants": list(
                 application.participants.select_related("pole", "institution").order_by(
                     "pole__code", "role", "name"
@@ -110,11 +110,7 @@ def application_detail(request, pk: int):
             "themes": list(application.themes.all()),
             "steps": steps_of(application, None) if can_change else [],
             # What the applicants are told: eligibility, then the outcome and the award.
-            "eligibility_reasons": (
-                eligibility_reasons(application)
-                if user.has_perm("calls.view_outcome", application)
-                else []
-            ),
+            "eligibility_reasons": eligibility_reasons(application) if can_see_outcome else [],
             "can_manage": can_manage,
             "can_amend": can_manage
             and application.status == Application.Status.SUBMITTED

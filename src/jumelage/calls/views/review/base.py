@@ -3,7 +3,7 @@ review (submitted, draft or missing)."""
 
 from django.urls import NoReverseMatch, reverse
 
-from jumelage.calls.models import Attachment, Review
+from jumelage.calls.models import Attachment
 
 
 def _attachment_url(attachment: Attachment) -> str | None:
@@ -17,16 +17,3 @@ def _person(user):
     return getattr(user, "person", None)
 
 
-def _review_state(review: Review | None) -> str:
-    """submitted, draft (something saved) or missing (nothing yet)."""
-    if review is None:
-        return "missing"
-    if review.status == Review.Status.SUBMITTED:
-        return "submitted"
-    if (
-        review.comments_for_applicants
-        or review.confidential_comments
-        or getattr(review, "n_scores", 0)
-    ):
-        return "draft"
-    return "missing"

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from jumelage.calls.models import Call, Review
 from jumelage.calls.services import review as review_services
 from jumelage.calls.views.common import call_for
-from jumelage.calls.views.review.base import _review_state
 from jumelage.matching.models import Assignment
 
 
@@ -53,7 +52,8 @@ def _board_data(call: Call):
     for item in items:
         reviewers = []
         for assignment in by_item.get(item.pk, []):
-            state = _review_state(reviews.get((item.object_id, assignment.reviewer_id)))
+            review = reviews.get((item.object_id, assignment.reviewer_id))
+            state = review_services.review_state(review)
             reviewers.append({"person": assignment.reviewer, "state": state})
             row = stats.setdefault(
                 assignment.reviewer_id,

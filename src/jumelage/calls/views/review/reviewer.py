@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from jumelage.calls.forms.review import ConflictForm, ReviewForm
 from jumelage.calls.models import Application, Call, Participant, Review
 from jumelage.calls.services import review as review_services
+from jumelage.calls.services.review import review_state
 from jumelage.calls.views.common import application_for, show_errors, try_service
-from jumelage.calls.views.review.base import _attachment_url, _person, _review_state
+from jumelage.calls.views.review.base import _attachment_url, _person
 from jumelage.matching.models import Assignment, DeclaredConflict
 
 
@@ -50,7 +51,7 @@ def my_reviews(request):
             )
         }
         rows = [
-            {"application": a, "call": a.call, "state": _review_state(reviews.get(a.pk))}
+            {"application": a, "call": a.call, "state": review_state(reviews.get(a.pk))}
             for a in applications
         ]
     return render(request, "calls/review_mine.html", {"rows": rows, "person": person})
