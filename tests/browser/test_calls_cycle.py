@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import assert_no_axe_violations, require_chromium, sign_in
+from tests.calls.conftest import pdf_bytes, upload
 
 require_chromium()
 
@@ -27,17 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CONFIDENTIAL = "CONFIDENTIAL-PANEL-ONLY"
 FOR_APPLICANTS = "A clear plan; the partnership is well balanced."
-
-
-def _pdf(text: str) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": text})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _give_account(person):
@@ -104,7 +94,6 @@ def _pick_people():
 
 def _complete_application(call, clara_lead, quebec_lead, number):
     """A complete draft: project, both leads confirmed, a budget per side, the proposal."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from jumelage.calls.models import Envelope, Participant
     from jumelage.calls.services import applications as services
@@ -155,8 +144,8 @@ def _complete_application(call, clara_lead, quebec_lead, number):
         application=application,
         kind="proposal",
         actor=creator,
-        uploaded_file=SimpleUploadedFile(
-            "proposal.pdf", _pdf(f"Proposal {number}"), content_type="application/pdf"
+        uploaded_file=upload(
+            "proposal.pdf", pdf_bytes(1, f"Proposal {number}")
         ),
     )
     application.refresh_from_db()
